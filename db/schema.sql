@@ -75,6 +75,7 @@ CREATE TABLE http_cache (
     last_modified TEXT,                              -- Last-Modified of the last 200 response
     status      INTEGER NOT NULL,                    -- last HTTP status (0: network error)
     image_sha256 TEXT REFERENCES images (sha256),    -- for image URLs: what the bytes were
+    body        BLOB,                                -- for HTML pages: the last 200 body, re-read on 304
     fetched_at  INTEGER NOT NULL
 );
 
@@ -137,3 +138,27 @@ CREATE TABLE faults (
     at          INTEGER NOT NULL
 );
 CREATE INDEX faults_run ON faults (run_id);
+
+-- What each neighbours build was computed from (written by the recommender in the same
+-- transaction as its neighbors rows): a build is current while the model's current features,
+-- k and the near-duplicate threshold are unchanged, so a rebuild is skipped.
+CREATE TABLE neighbor_builds (
+    model       TEXT NOT NULL REFERENCES models (name) ON DELETE CASCADE,
+    metric      TEXT NOT NULL CHECK (metric IN ('cosine', 'l2')),
+    k           INTEGER NOT NULL CHECK (k > 0),      -- neighbours per product
+    near_duplicate REAL NOT NULL,                    -- cosine at or above which photos collapse
+    products    INTEGER NOT NULL,                    -- products with a current feature
+    features_digest TEXT NOT NULL,                   -- SHA-256 over (product, image, computed_at) used
+    built_at    INTEGER NOT NULL,
+    PRIMARY KEY (model, metric)
+);
+
+-- Ranked recommendations for SQL users: e.g. SELECT rank, neighbor_name, score FROM
+-- recommendations WHERE product_id = 42 AND model = 'mobilenet' AND metric = 'cosine' ORDER BY rank.
+CREATE VIEW recommendations AS
+SELECT n.product_id, q.name AS product_name, n.model, n.metric, n.rank,
+       n.neighbor_id, p.name AS neighbor_name, p.url AS neighbor_url,
+       p.image_sha256 AS neighbor_image_sha256, n.score
+FROM neighbors AS n
+JOIN products AS p ON p.id = n.neighbor_id
+JOIN products AS q ON q.id = n.product_id;

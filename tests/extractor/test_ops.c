@@ -1,0 +1,212 @@
+/* Inference-core ops against naive reference loops: every convolution path (im2col + sgemm with
+ * groups, stride and asymmetric padding; direct 1x1; depthwise; Winograd F(4,3) on sizes that
+ * leave partial tiles), TF "SAME" padding, batch-norm folding, ReLU6, max pool with padding,
+ * global average pool, fully connected, residual add. */
+#include "extractor/activation.h"
+#include "extractor/conv2d.h"
+#include "extractor/linear.h"
+#include "extractor/parallel.h"
+#include "extractor/pool.h"
+#include "tests/harness.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+
+static unsigned rng = 1;
+
+static float frand(void)
+{
+    rng = rng * 1103515245u + 12345u;
+    return (float)((rng >> 8) & 0xffff) / 32768.0f - 1.0f;
+}
+
+static float *rand_array(size_t n)
+{
+    float *a = malloc(n * sizeof *a);
+    for (size_t i = 0; i < n; i++)
+        a[i] = frand();
+    return a;
+}
+
+/* naive convolution on CNHW data, same semantics as conv2d_forward */
+static void ref_conv(const conv2d *c, const float *in, float *out, int n, int h, int w)
+{
+    int ho, wo, cin_g = c->cin / c->groups, cout_g = c->cout / c->groups;
+    conv2d_out_hw(c, h, w, &ho, &wo);
+    for (int o = 0; o < c->cout; o++)
+        for (int img = 0; img < n; img++)
+            for (int oy = 0; oy < ho; oy++)
+                for (int ox = 0; ox < wo; ox++) {
+                    double s = c->bias[o];
+                    int g = o / cout_g;
+                    for (int ci = 0; ci < cin_g; ci++)
+                        for (int ki = 0; ki < c->kh; ki++)
+                            for (int kj = 0; kj < c->kw; kj++) {
+                                int y = oy * c->stride - c->pad_t + ki, x = ox * c->stride - c->pad_l + kj;
+                                if (y < 0 || y >= h || x < 0 || x >= w)
+                                    continue;
+                                float v = in[(((size_t)(g * cin_g + ci) * (size_t)n + (size_t)img) * (size_t)h + (size_t)y) * (size_t)w + (size_t)x];
+                                s += (double)v * c->weight[(((size_t)o * (size_t)cin_g + (size_t)ci) * (size_t)c->kh + (size_t)ki) * (size_t)c->kw + (size_t)kj];
+                            }
+                    if (c->act != ACT_NONE && s < 0)
+                        s = 0;
+                    if (c->act == ACT_RELU6 && s > 6)
+                        s = 6;
+                    out[(((size_t)o * (size_t)n + (size_t)img) * (size_t)ho + (size_t)oy) * (size_t)wo + (size_t)ox] = (float)s;
+                }
+}
+
+static double max_rel_diff(const float *a, const float *b, size_t n)
+{
+    double md = 0, mr = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)a[i] - (double)b[i]);
+        if (isnan(d) || d > md)
+            md = d;
+        if (fabs((double)b[i]) > mr)
+            mr = fabs((double)b[i]);
+    }
+    return mr > 0 ? md / mr : md;
+}
+
+/* Runs conv2d_forward and the reference on random data; returns 1 when they agree. */
+static int conv_case(conv2d *c, int n, int h, int w, const char *what)
+{
+    size_t wn = (size_t)c->cout * (size_t)(c->cin / c->groups) * (size_t)c->kh * (size_t)c->kw;
+    for (size_t i = 0; i < wn; i++)
+        c->weight[i] = frand();
+    for (int i = 0; i < c->cout; i++)
+        c->bias[i] = frand();
+    if (conv2d_prepare(c) < 0)
+        return 0;
+    int ho, wo;
+    conv2d_out_hw(c, h, w, &ho, &wo);
+    size_t in_n = (size_t)c->cin * (size_t)n * (size_t)h * (size_t)w, out_n = (size_t)c->cout * (size_t)n * (size_t)ho * (size_t)wo;
+    float *in = rand_array(in_n), *out = malloc(out_n * sizeof(float)), *want = malloc(out_n * sizeof(float));
+    float *scratch = malloc((conv2d_scratch_floats(c, n, h, w) + 1) * sizeof(float));
+    conv2d_forward(c, in, out, n, h, w, scratch);
+    ref_conv(c, in, want, n, h, w);
+    double r = max_rel_diff(out, want, out_n);
+    printf("# %s: %dx%d -> %dx%d, %s, max rel diff %.2g\n", what, h, w, ho, wo, c->winograd ? "winograd" : "direct/im2col", r);
+    free(in);
+    free(out);
+    free(want);
+    free(scratch);
+    conv2d_free(c);
+    return r < 1e-5;
+}
+
+static void test_conv_im2col_groups_stride_padding(void)
+{
+    conv2d c;
+    CHECK(conv2d_init(&c, 4, 6, 3, 2, 1, 2, ACT_RELU) == 0);
+    CHECK(conv_case(&c, 3, 11, 9, "grouped 3x3/2"));
+    CHECK(conv2d_init(&c, 3, 5, 7, 2, 3, 1, ACT_NONE) == 0);
+    CHECK(conv_case(&c, 2, 20, 17, "7x7/2 stem-like"));
+    CHECK(conv2d_init(&c, 3, 4, 3, 2, 0, 1, ACT_RELU6) == 0);
+    c.pad_b = c.pad_r = 1; /* TF SAME on an even input */
+    CHECK(conv_case(&c, 2, 8, 10, "3x3/2 asymmetric pad"));
+    CHECK(conv2d_init(&c, 5, 7, 1, 2, 0, 1, ACT_NONE) == 0);
+    CHECK(conv_case(&c, 2, 9, 9, "1x1/2 downsample"));
+    CHECK(conv2d_init(&c, 8, 16, 3, 1, 1, 1, ACT_RELU) == 0);
+    c.pad_t = 3; /* padding beyond Winograd's range: im2col */
+    CHECK(conv_case(&c, 1, 6, 6, "3x3/1 pad 3 top"));
+    CHECK(conv2d_init(&c, 3, 4, 3, 1, 1, 2, ACT_NONE) < 0); /* 3 channels do not split in 2 groups */
+}
+
+static void test_conv_pointwise(void)
+{
+    conv2d c;
+    CHECK(conv2d_init(&c, 12, 10, 1, 1, 0, 1, ACT_RELU6) == 0);
+    CHECK(conv_case(&c, 3, 7, 5, "1x1 pointwise"));
+}
+
+static void test_conv_depthwise(void)
+{
+    conv2d c;
+    CHECK(conv2d_init(&c, 6, 6, 3, 1, 0, 6, ACT_RELU6) == 0);
+    conv2d_pad_same(&c, 9, 7);
+    CHECK(c.pad_t == 1 && c.pad_b == 1 && c.pad_l == 1 && c.pad_r == 1);
+    CHECK(conv_case(&c, 2, 9, 7, "depthwise 3x3/1 SAME"));
+    CHECK(conv2d_init(&c, 5, 5, 3, 2, 0, 5, ACT_RELU6) == 0);
+    conv2d_pad_same(&c, 10, 12);
+    CHECK(c.pad_t == 0 && c.pad_b == 1 && c.pad_l == 0 && c.pad_r == 1);
+    CHECK(conv_case(&c, 3, 10, 12, "depthwise 3x3/2 SAME even"));
+    CHECK(conv2d_init(&c, 4, 4, 3, 2, 0, 4, ACT_NONE) == 0);
+    conv2d_pad_same(&c, 11, 11);
+    CHECK(c.pad_t == 1 && c.pad_b == 1);
+    CHECK(conv_case(&c, 2, 11, 11, "depthwise 3x3/2 SAME odd"));
+}
+
+static void test_conv_winograd(void)
+{
+    /* sizes: partial tiles (13, 6), more than one LANES group of tiles (70 -> 18 tiles), padding 0..2 */
+    static const int sizes[][4] = {{13, 13, 1, 2}, {6, 70, 1, 3}, {8, 8, 0, 1}, {9, 10, 2, 2}, {1, 1, 1, 1}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        conv2d c;
+        CHECK(conv2d_init(&c, 7, 9, 3, 1, sizes[i][2], 1, ACT_RELU) == 0);
+        CHECK(conv_case(&c, sizes[i][3], sizes[i][0], sizes[i][1], "winograd 3x3/1"));
+    }
+}
+
+static void test_fold_bn(void)
+{
+    conv2d c;
+    CHECK(conv2d_init(&c, 1, 2, 1, 1, 0, 1, ACT_NONE) == 0);
+    c.weight[0] = 2;
+    c.weight[1] = -1;
+    c.bias[1] = 1;
+    float gamma[2] = {3, 1}, beta[2] = {0.5f, 0}, mean[2] = {1, 2}, var[2] = {3.999f, 0.999f};
+    conv2d_fold_bn(&c, gamma, beta, mean, var, 1e-3f);
+    /* channel 0: 3 * (2x - 1) / 2 + 0.5 = 3x - 1; channel 1: (1 - x - 2) / 1 = -x - 1 */
+    CHECK(fabsf(c.weight[0] - 3) < 1e-6f && fabsf(c.bias[0] + 1) < 1e-6f);
+    CHECK(fabsf(c.weight[1] + 1) < 1e-6f && fabsf(c.bias[1] + 1) < 1e-6f);
+    conv2d_free(&c);
+}
+
+static void test_pools(void)
+{
+    /* 1 channel, 1 image, 4x4 of -16..-1: padding must never win the max */
+    float in[16], out[4], avg[1];
+    for (int i = 0; i < 16; i++)
+        in[i] = (float)(i - 16);
+    maxpool2d p = {3, 2, 1};
+    CHECK(maxpool2d_out_dim(&p, 4) == 2);
+    maxpool2d_forward(&p, in, out, 1, 1, 4, 4);
+    CHECK(out[0] == -11 && out[1] == -9 && out[2] == -3 && out[3] == -1);
+    global_avgpool_forward(in, avg, 1, 1, 16, 1);
+    CHECK(fabsf(avg[0] + 8.5f) < 1e-6f);
+    /* CNHW 2 channels x 2 images x 2 values -> n x c */
+    float in2[8] = {1, 3, 10, 20, -1, -3, 5, 7}, out2[4];
+    global_avgpool_forward(in2, out2, 2, 2, 2, 2);
+    CHECK(out2[0] == 2 && out2[1] == -2 && out2[2] == 15 && out2[3] == 6);
+}
+
+static void test_linear_and_activations(void)
+{
+    float w[6] = {1, 2, 3, -1, -2, -3}, b[2] = {0.5f, 1}, x[6] = {1, 1, 1, 2, 0, 1}, y[4];
+    linear l = {.in = 3, .out = 2, .act = ACT_RELU, .weight = w, .bias = b};
+    linear_forward(&l, x, y, 2);
+    CHECK(y[0] == 6.5f && y[1] == 0 && y[2] == 5.5f && y[3] == 0);
+    float r[4] = {-1, 3, 7, 0.5f};
+    activation_rows(r, 2, 2, b, ACT_RELU6);
+    CHECK(r[0] == 0 && r[1] == 3.5f && r[2] == 6 && r[3] == 1.5f);
+    float a[3] = {1, -2, 3}, s[3] = {-2, 1, 1};
+    activation_add_relu(a, s, 3);
+    CHECK(a[0] == 0 && a[1] == 0 && a[2] == 4);
+}
+
+int main(void)
+{
+    parallel_acquire();
+    RUN(test_conv_im2col_groups_stride_padding);
+    RUN(test_conv_pointwise);
+    RUN(test_conv_depthwise);
+    RUN(test_conv_winograd);
+    RUN(test_fold_bn);
+    RUN(test_pools);
+    RUN(test_linear_and_activations);
+    parallel_release();
+    return harness_done();
+}
