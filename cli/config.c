@@ -61,7 +61,6 @@ void config_defaults(solemate_config *c)
     snprintf(c->extractor_models, sizeof c->extractor_models, "mobilenet,pixel");
     c->extractor_batch = 8;
     c->extractor_threads = 2;
-    snprintf(c->extractor_fit, sizeof c->extractor_fit, "crop");
     snprintf(c->recommender_metric, sizeof c->recommender_metric, "cosine");
     c->recommender_k = 9;
     c->recommender_near_duplicate = 0.995;

@@ -32,7 +32,7 @@ typedef struct {
     char extractor_models[CONFIG_TEXT_MAX]; /* comma-separated model names */
     int extractor_batch;
     int extractor_threads;
-    char extractor_fit[16];        /* crop | pad | squash */
+    char extractor_fit[16];        /* crop | pad | squash; empty: each model's own default */
     /* [recommender] */
     char recommender_metric[16];   /* cosine | l2 */
     int recommender_k;

@@ -7,17 +7,6 @@
 #include "crawler/extract.h"
 #include "crawler/html_doc.h"
 
-typedef struct {
-    const regex_list *re;
-    char *no;
-} no_probe;
-
-static int has_goods_no(const char *value, void *user)
-{
-    no_probe *probe = user;
-    return regex_capture(probe->re, value, probe->no, EXTRACT_ID_MAX);
-}
-
 int extract_detail(const site_profile *p, const char *html, size_t len, const char *url,
                    detail_page *out, char *err, size_t errlen)
 {
@@ -35,12 +24,12 @@ int extract_detail(const site_profile *p, const char *html, size_t len, const ch
         for (int k = 0; out->slots && k < set->nodeNr; k++) {
             detail_slot s = {{0}};
             char value[URL_MAX];
-            no_probe by_link = {&p->detail_goods_regex, s.goods_no};
-            no_probe by_image = {&p->detail_image_regex, s.goods_no};
-            if (html_first_value(&d, set->nodeTab[k], &p->detail_goods, has_goods_no, &by_link,
-                                 value, sizeof value) ||
+            regex_probe by_link = {&p->detail_goods_regex, s.goods_no, sizeof s.goods_no};
+            regex_probe by_image = {&p->detail_image_regex, s.goods_no, sizeof s.goods_no};
+            if (html_first_value(&d, set->nodeTab[k], &p->detail_goods, html_accept_capture,
+                                 &by_link, value, sizeof value) ||
                 (p->detail_image_regex.n &&
-                 html_first_value(&d, set->nodeTab[k], &p->detail_image, has_goods_no,
+                 html_first_value(&d, set->nodeTab[k], &p->detail_image, html_accept_capture,
                                   &by_image, value, sizeof value)))
                 out->slots[out->n++] = s;
         }

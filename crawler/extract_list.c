@@ -7,18 +7,6 @@
 #include "crawler/extract.h"
 #include "crawler/html_doc.h"
 
-typedef struct {
-    const regex_list *re;
-    char *id;
-} id_probe;
-
-/* Accepts a value when one of the id regexes captures in it (the capture goes to probe->id). */
-static int has_id(const char *value, void *user)
-{
-    id_probe *probe = user;
-    return regex_capture(probe->re, value, probe->id, EXTRACT_ID_MAX);
-}
-
 int extract_list(const site_profile *p, const char *html, size_t len, const char *url,
                  list_page *out, char *err, size_t errlen)
 {
@@ -38,9 +26,9 @@ int extract_list(const site_profile *p, const char *html, size_t len, const char
         for (int k = 0; out->items && k < set->nodeNr; k++) {
             list_item it = {{0}, {0}};
             char value[URL_MAX];
-            id_probe probe = {&p->list_id_regex, it.id};
-            if (!html_first_value(&d, set->nodeTab[k], &p->list_id, has_id, &probe, value,
-                                  sizeof value))
+            regex_probe probe = {&p->list_id_regex, it.id, sizeof it.id};
+            if (!html_first_value(&d, set->nodeTab[k], &p->list_id, html_accept_capture, &probe,
+                                  value, sizeof value))
                 continue;
             int dup = 0;
             for (size_t j = 0; j < out->n && !dup; j++)

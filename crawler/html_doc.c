@@ -130,3 +130,9 @@ int regex_capture(const regex_list *r, const char *s, char *out, size_t len)
         out[0] = '\0';
     return 0;
 }
+
+int html_accept_capture(const char *value, void *probe)
+{
+    regex_probe *rp = probe;
+    return regex_capture(rp->re, value, rp->out, rp->len);
+}

@@ -37,6 +37,15 @@ typedef int (*html_accept)(const char *value, void *user);
 int html_first_value(html_doc *d, xmlNodePtr node, const str_list *selectors, html_accept ok,
                      void *user, char *out, size_t len);
 
+/* An html_accept for ids: accepts a value in which one of re's patterns captures; the capture
+ * goes to out (len bytes). */
+typedef struct {
+    const regex_list *re;
+    char *out;
+    size_t len;
+} regex_probe;
+int html_accept_capture(const char *value, void *probe);
+
 /* Capture group 1 of the first regex of r that matches s (group 2 appended when present).
  * 1 when found. */
 int regex_capture(const regex_list *r, const char *s, char *out, size_t len);

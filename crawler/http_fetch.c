@@ -426,6 +426,10 @@ static void finish_transfer(fetcher *f, CURL *e, CURLcode rc)
         free(r->res_last_modified);
         r->res_etag = header_value(e, "ETag");
         r->res_last_modified = header_value(e, "Last-Modified");
+        /* no validator at all: the response Date can stand in for Last-Modified (RFC 9110
+         * section 13.1.3), so even such resources are re-requested conditionally */
+        if (!r->res_etag && !r->res_last_modified)
+            r->res_last_modified = header_value(e, "Date");
         location = header_value(e, "Location");
         retry_after = header_value(e, "Retry-After");
     }
@@ -534,22 +538,10 @@ void fetch_cancel(fetcher *f, fetch_req *r)
 
 void fetcher_cancel_all(fetcher *f)
 {
-    while (f->active) {
-        fetch_req *r = f->active;
-        f->active = r->next;
-        curl_multi_remove_handle(f->multi, r->easy);
-        curl_easy_cleanup(r->easy);
-        curl_slist_free_all(r->headers);
-        r->headers = NULL;
-        r->easy = NULL;
-        r->host->in_flight--;
-        drop(f, r);
-    }
-    while (f->pending) {
-        fetch_req *r = f->pending;
-        f->pending = r->next;
-        drop(f, r);
-    }
+    while (f->active)
+        fetch_cancel(f, f->active);
+    while (f->pending)
+        fetch_cancel(f, f->pending);
 }
 
 void fetcher_free(fetcher *f)

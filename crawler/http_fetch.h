@@ -47,7 +47,7 @@ struct fetch_req {
     char final_url[URL_MAX];  /* after redirects */
     char *body;               /* NUL-terminated; len excludes the NUL */
     size_t len, cap;
-    char *res_etag, *res_last_modified;
+    char *res_etag, *res_last_modified; /* validators; Date when the server sent neither */
     char reason[256];         /* one line when result != FETCH_OK */
     int attempts;
     int conditional;          /* the last attempt carried validators */

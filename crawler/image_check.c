@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *image_sniff(const unsigned char *b, size_t len)
+const char *image_check_sniff(const unsigned char *b, size_t len)
 {
     if (len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
         return "image/jpeg";
@@ -41,7 +41,7 @@ static int complete(const char *mime, const unsigned char *b, size_t len)
 int image_check(const unsigned char *bytes, size_t len, const char **mime, int *width,
                 int *height, const char **kind, char *why, size_t whylen)
 {
-    const char *type = image_sniff(bytes, len);
+    const char *type = image_check_sniff(bytes, len);
     if (!type) {
         *kind = "not-image";
         snprintf(why, whylen, "the bytes are no known image type (%zu bytes)", len);

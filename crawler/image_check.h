@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 /* The MIME type the magic bytes announce, or NULL. */
-const char *image_sniff(const unsigned char *bytes, size_t len);
+const char *image_check_sniff(const unsigned char *bytes, size_t len);
 
 int image_check(const unsigned char *bytes, size_t len, const char **mime, int *width,
                 int *height, const char **kind, char *why, size_t whylen);

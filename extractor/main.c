@@ -135,19 +135,6 @@ static int parse(options *o, cli_common *common, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
-/* The fit a config file sets explicitly (NULL: it does not, so each model keeps its own). */
-static const char *config_fit(const cli_common *common, const solemate_config *cfg)
-{
-    const char *path = common->config_path ? common->config_path : config_default_path();
-    solemate_config probe;
-    config_defaults(&probe);
-    probe.extractor_fit[0] = '\0';
-    char err[256];
-    if (!path || config_load(&probe, path, err, sizeof err) || !probe.extractor_fit[0])
-        return NULL;
-    return cfg->extractor_fit;
-}
-
 static char *join_args(int argc, char **argv)
 {
     size_t len = 1;
@@ -228,7 +215,7 @@ int main(int argc, char **argv)
         return status;
     }
     o.x.models_dir = o.models_dir ? o.models_dir : cfg.models_dir;
-    o.x.fit = o.fit ? o.fit : config_fit(&common, &cfg);
+    o.x.fit = o.fit ? o.fit : cfg.extractor_fit[0] ? cfg.extractor_fit : NULL;
     o.x.batch = o.batch ? o.batch : cfg.extractor_batch;
     openblas_set_num_threads(cfg.extractor_threads);
     o.x.args = args;

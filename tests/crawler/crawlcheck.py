@@ -398,9 +398,20 @@ class Checker:
         return [] if gap >= ch["seconds"] - 0.25 else ["retry after %.2f s, Retry-After said %d" % (gap, ch["seconds"])]
 
     def check_conditional_only(self, ch):
-        cached = {(canonical_host(e["host"]), e["path"], e["query"]) for e in self.c.base.log if e["status"] == 200}
-        bare = [e for e in self.c.log if (canonical_host(e["host"]), e["path"], e["query"]) in cached
-                and e["path"] != "/robots.txt" and not e["if_none_match"] and not e["if_modified_since"]]
+        # every resource the first crawl holds validators for must be asked for conditionally;
+        # what it fetched but never kept (a cancelled prefetch, a reset, a body over the size
+        # cap) it has nothing to revalidate with
+        base = sqlite3.connect(self.c.base.catalog)
+        held = set()
+        for (url,) in base.execute("SELECT url FROM http_cache WHERE status = 200 AND "
+                                   "(etag IS NOT NULL OR last_modified IS NOT NULL)"):
+            u = urllib.parse.urlsplit(url)
+            held.add((canonical_host(u.hostname), u.path, u.query))
+        base.close()
+        bare = [e for e in self.c.log if (canonical_host(e["host"]), e["path"], e["query"]) in held
+                and not e["if_none_match"] and not e["if_modified_since"]]
+        if len(held) < 2000:
+            bare.append({"host": "(first crawl)", "path": " holds validators for only %d URLs" % len(held)})
         probs = ["%d unconditional requests for resources unchanged since the first crawl, e.g. %s" % (
             len(bare), ["%s%s" % (e["host"], e["path"]) for e in bare[:4]])] if bare else []
         if not any(e["status"] == 304 for e in self.c.log):

@@ -165,6 +165,9 @@ class Shop:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # answers go out in several writes; with Nagle on, a kept-alive connection waits ~40 ms
+    # for the client's delayed ACK on every response
+    disable_nagle_algorithm = True
     def version_string(self):
         return "fixture-shop/1"
 
@@ -308,6 +311,11 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
+
+    def handle_error(self, request, client_address):
+        """A client closing a kept-alive connection is normal; anything else is reported."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 def main():
