@@ -19,6 +19,7 @@ static struct {
     int refs, nthreads, stop;
     pthread_t tids[MAX_THREADS];
     atomic_uint gen;
+    unsigned start_gen; /* gen when the workers were started: their first job is the next one */
     atomic_int remaining;
     parallel_fn fn;
     void *ctx;
@@ -45,7 +46,8 @@ static void run_slice(int t)
 static void *worker(void *arg)
 {
     int t = (int)(long)arg;
-    unsigned seen = atomic_load(&pool.gen);
+    /* not atomic_load(&pool.gen): a job published before this thread got here would be missed */
+    unsigned seen = pool.start_gen;
     for (;;) {
         for (int i = 0; i < SPIN_ROUNDS && atomic_load_explicit(&pool.gen, memory_order_acquire) == seen; i++)
             cpu_relax();
@@ -80,6 +82,7 @@ int parallel_acquire(void)
             want = MAX_THREADS;
         pool.stop = 0;
         pool.nthreads = 1;
+        pool.start_gen = atomic_load(&pool.gen);
         for (int t = 1; t < want; t++) {
             if (pthread_create(&pool.tids[t], NULL, worker, (void *)(long)t) != 0) {
                 rc = -1;

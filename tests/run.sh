@@ -2,7 +2,9 @@
 # Runs every test of one build (tests/run.sh BUILD_DIR): the C test programs built under
 # BUILD_DIR/tests and the script tests tests/*/test_*.{sh,py}.  Each prints TAP lines; this
 # counts "ok"/"not ok" lines, writes the counts to BUILD_DIR/test-results and prints
-# "N passed, N failed" for the pass.  Exit status 1 when anything failed.
+# "N passed, N failed" for the pass.  Exit status 1 when anything failed.  A program still running
+# after SOLEMATE_TEST_TIMEOUT seconds (default 1200) is a hang: it is killed and counted as failed,
+# so one stuck test cannot eat CI's time.
 set -u
 build=${1:?usage: tests/run.sh BUILD_DIR}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,8 +19,9 @@ run_one() { # name, command...
     local scratch
     scratch=$(mktemp -d "${TMPDIR:-/tmp}/solemate-test.XXXXXX")
     local start=$SECONDS
-    SOLEMATE_TMP=$scratch "$@" >"$log" 2>&1 </dev/null
+    SOLEMATE_TMP=$scratch timeout --kill-after=10 "${SOLEMATE_TEST_TIMEOUT:-1200}" "$@" >"$log" 2>&1 </dev/null
     local status=$?
+    [ "$status" -eq 124 ] && echo "not ok - $name still running after ${SOLEMATE_TEST_TIMEOUT:-1200} s: killed" >>"$log"
     rm -rf "$scratch"
     local ok notok
     ok=$(grep -c '^ok ' "$log")

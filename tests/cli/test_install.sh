@@ -2,8 +2,7 @@
 # `make install` honours PREFIX and DESTDIR: the three programs, their man pages, the example
 # config, the site profiles and the SQLite extension land under DESTDIR/PREFIX, and the installed programs run.
 set -u
-n=0 failed=0
-check() { n=$((n + 1)); if eval "$1"; then echo "ok $n - $2"; else failed=$((failed + 1)); echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 dest=$SOLEMATE_TMP/dest
 unset MAKEFLAGS MAKELEVEL MFLAGS
@@ -18,9 +17,8 @@ for program in crawler extractor recommender; do
     check '"$root/bin/solemate-$program" --version | grep -q "^solemate-$program "' "installed solemate-$program runs"
 done
 check '[ -f "$root/share/doc/solemate/solemate.conf.example" ]' "example config installed"
-check 'echo "SELECT vec_dim(X'"'"'0000803F00000040'"'"');" | sqlite3 -cmd ".load $root/lib/solemate" :memory: | grep -qx 2' \
+check 'echo "SELECT vec_dim(X'"'"'0000803F00000040'"'"');" | sqlite_shell -cmd ".load $root/lib/solemate" :memory: | grep -qx 2' \
     "installed SQLite extension loads and answers vec_dim"
 check '[ -n "$(ls "$root"/share/solemate/profiles/*.conf 2>/dev/null)" ]' "site profiles installed"
 check '[ ! -e /opt/solemate ]' "nothing written outside DESTDIR"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -4,10 +4,7 @@
 # config file (unknown key, bad value, missing file) gives one line naming FILE:LINE (or FILE)
 # on stderr and exit status 78.
 set -u
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 bins=$(ls "$SOLEMATE_BUILD"/bin/solemate-* 2>/dev/null)
 check '[ -n "$bins" ]' "at least one program is built"
@@ -31,5 +28,4 @@ for bin in $bins; do
             "$name --config ${case%%:*}.conf: exit 78, one line naming $conf${line:+:$line} (got: $err)"
     done
 done
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -4,10 +4,7 @@
 # without a classifier (pixel) and missing weights are refused in one line; `embed --format
 # json` prints one line per file with the feature's dimension.
 set -u
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 exe=$SOLEMATE_BUILD/bin/solemate-extractor
 data=/usr/share/darknet/data
 export SOLEMATE_CONFIG=
@@ -48,5 +45,4 @@ for line in sys.stdin:
 check '[ "$lines" = "mobilenet 768"$'"'"'\n'"'"'"mobilenet 768" ]' "embed --format json: one line per file (got: $lines)"
 text=$("$exe" embed --models-dir "$MODELS_DIR" --model pixel --fit pad "$data/dog.jpg" | head -2)
 check '[[ $text == *"pixel, 150528 values (u8, rgb8-pad224)"* ]]' "embed text output says model, size and preprocessing"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -3,10 +3,7 @@
 # no file behind; the downloader installs a file only when its SHA-256 matches (checked with
 # file:// URLs, no network needed) and recognises an installed file on the next run.
 set -u
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 fetch=$SOLEMATE_ROOT/extractor/fetch_models.sh
 dir=$SOLEMATE_TMP/models
 
@@ -37,5 +34,4 @@ grep -q 'resnet18.safetensors https://huggingface.co/timm/resnet18.tv_in1k/resol
     "$SOLEMATE_ROOT/extractor/models.list" && grep -q '^vgg16.safetensors .*57b026918159a6bf9faf8405c3a551903768e7138989d9c6224a14227203fad8$' \
     "$SOLEMATE_ROOT/extractor/models.list"
 check '[ $? -eq 0 ]' "the list pins the README's URLs and digests"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

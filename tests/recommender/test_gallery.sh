@@ -4,10 +4,7 @@
 # <img> decoded, none broken; the undecodable photo shows as a text cell.  The check itself
 # is proven able to fail on a page with a missing image.
 set -u
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 rec=$SOLEMATE_BUILD/bin/solemate-recommender
 db=$SOLEMATE_TMP/catalog.db
@@ -35,5 +32,4 @@ out=$("$rec" --catalog "$db" gallery --random 5 --seed 3 --out "$SOLEMATE_TMP/r"
 again=$("$rec" --catalog "$db" gallery --random 5 --seed 3 --out "$SOLEMATE_TMP/r2")
 check '[ $status -eq 0 ] && cmp -s "$SOLEMATE_TMP/r/index.html" <(sed "s#$SOLEMATE_TMP/r2#$SOLEMATE_TMP/r#" "$SOLEMATE_TMP/r2/index.html")' \
     "--random with a seed picks the same products"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done
