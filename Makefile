@@ -17,6 +17,7 @@ SANITIZE      ?= 0
 MODELS_DIR    ?= $(abspath ../shared/models)
 SHARED_DIR    ?= $(abspath ../shared)
 TESTDATA      := build/testdata
+FIXTURE_SITE  := $(TESTDATA)/fixture-site
 
 DEB_PACKAGES  := gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libsqlite3-dev \
                  sqlite3 libopenblas-dev libstb-dev libssl-dev libinih-dev libcjson-dev \

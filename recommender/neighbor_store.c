@@ -23,6 +23,18 @@ static int sql_fail(catalog *cat, const char *what, char *err, size_t errlen)
     return -1;
 }
 
+/* The end of a row loop: 0 when it reached SQLITE_DONE, else -1 with err saying why. */
+static int rows_done(catalog *cat, int rc, const char *what, char *err, size_t errlen)
+{
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc == SQLITE_NOMEM) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return sql_fail(cat, what, err, errlen);
+}
+
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
     const unsigned char *text = sqlite3_column_text(st, col);
@@ -301,13 +313,7 @@ int store_featured_products(catalog *cat, int64_t **ids, long *count, char *err,
         (*ids)[(*count)++] = sqlite3_column_int64(st, 0);
     }
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc == SQLITE_NOMEM) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return sql_fail(cat, "reading products", err, errlen);
+    return rows_done(cat, rc, "reading products", err, errlen);
 }
 
 /* (*out)[i] = strdup of the text column of matrix row i from sql (rows: id, text), else NULL. */
@@ -331,13 +337,7 @@ static int per_row_text(catalog *cat, const vector_matrix *mat, const char *sql,
         }
     }
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc == SQLITE_NOMEM) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return sql_fail(cat, "reading products", err, errlen);
+    return rows_done(cat, rc, "reading products", err, errlen);
 }
 
 int store_labels(catalog *cat, const vector_matrix *mat, char ***labels, char *err, size_t errlen)
@@ -392,13 +392,7 @@ int store_categories(catalog *cat, const vector_matrix *mat, long **offsets, int
     sqlite3_reset(st);
     for (long r = last + 1; r <= mat->n; r++)
         (*offsets)[r] = count;
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc == SQLITE_NOMEM) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return sql_fail(cat, "reading categories", err, errlen);
+    return rows_done(cat, rc, "reading categories", err, errlen);
 }
 
 int store_image(catalog *cat, const char *sha, unsigned char **bytes, size_t *len, char *err,

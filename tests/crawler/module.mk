@@ -1,6 +1,5 @@
 # The fixture shop's generated site, built once per tree into build/testdata/fixture-site and
 # shared by both test passes; regenerated when the generator's sources change.
-FIXTURE_SITE     := $(TESTDATA)/fixture-site
 FIXTURE_SOURCES  := $(addprefix tests/fixture_shop/,generate.py sitemodel.py nasty.py markup.py)
 
 $(FIXTURE_SITE)/manifest.json: $(FIXTURE_SOURCES)

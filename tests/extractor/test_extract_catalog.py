@@ -94,7 +94,7 @@ models = {r[0]: r[1:] for r in q("SELECT name, weights_sha256, dim, dtype, prepr
 sha = subprocess.run(["sha256sum", os.path.join(MODELS, "mobilenet_v1_0.75_224.safetensors")],
                      capture_output=True, text=True).stdout.split()[0]
 check(models.get("mobilenet") == (sha, 768, "f32", "tf-squash224")
-      and models.get("pixel") == (None, 150528, "u8", "rgb8-crop224"), "models rows: digest, dim, dtype, preprocessing", models)
+      and models.get("pixel") == (None, 150528, "u8", "rgb8-squash224"), "models rows: digest, dim, dtype, preprocessing", models)
 feats = q("SELECT model, count(*), min(length(vector)), max(length(vector)), min(weights_sha256 IS ?1) "
           "FROM features GROUP BY model ORDER BY model", sha)
 check(feats == [("mobilenet", 5, 3072, 3072, 1), ("pixel", 5, 150528, 150528, 0)], "feature rows and BLOB sizes", feats)

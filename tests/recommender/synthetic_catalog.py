@@ -37,7 +37,7 @@ def main():
     db.execute("INSERT INTO categories (id, code, gender, name) VALUES (1, 'casual', 'M', '캐주얼'), "
                "(2, 'street', 'F', '스트릿'), (3, 'sporty', 'F', '스포티')")
     db.execute("INSERT INTO models VALUES ('mobilenet', ?, ?, 'f32', 'tf-squash224', ?)", ("ab" * 32, a.dim, now))
-    db.execute("INSERT INTO models VALUES ('pixel', NULL, ?, 'u8', 'rgb8-crop224', ?)", (a.dim + 8, now))
+    db.execute("INSERT INTO models VALUES ('pixel', NULL, ?, 'u8', 'rgb8-squash224', ?)", (a.dim + 8, now))
     vectors = {}
     for pid in range(1, a.products + 1):
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
@@ -69,7 +69,7 @@ def main():
         db.execute("INSERT INTO features VALUES (?, 'mobilenet', ?, 'tf-squash224', ?, ?, ?)",
                    (sha, "ab" * 32, a.dim, struct.pack("<%df" % a.dim, *v), now))
         pixels = bytes(rng.randrange(256) for _ in range(a.dim + 8))
-        db.execute("INSERT INTO features VALUES (?, 'pixel', NULL, 'rgb8-crop224', ?, ?, ?)",
+        db.execute("INSERT INTO features VALUES (?, 'pixel', NULL, 'rgb8-squash224', ?, ?, ?)",
                    (sha, a.dim + 8, pixels, now))
     db.commit()
     db.close()

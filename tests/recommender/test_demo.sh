@@ -3,10 +3,7 @@
 # half a minute): it leaves a catalog with neighbours and a gallery that passes the browser
 # check, names the missing weights, and stops the fixture shop it started.
 set -u
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 out=$SOLEMATE_TMP/demo
 log=$SOLEMATE_TMP/demo.log
@@ -21,7 +18,15 @@ check 'grep -q "skipped: .*make models" "$log" || [ -f "$MODELS_DIR/resnet18.saf
 check 'tail -1 "$log" | grep -q "shoes crawled, neighbours for"' "one summary line at the end"
 result=$(bash "$SOLEMATE_ROOT/tests/recommender/browser_check.sh" "$out/gallery/index.html" "$SOLEMATE_TMP/demo.png")
 check '[[ $result == *" broken=0" ]] && [ "${result%% *}" != "images=0" ]' "the demo gallery passes the browser check ($result)"
+# cold start: a crawled photo given as a file gets the same neighbours as its product
+rec=$SOLEMATE_BUILD/bin/solemate-recommender
+product=$(sqlite3 "$out/catalog.db" "SELECT min(id) FROM products WHERE kind = 'shoe' AND image_sha256 IS NOT NULL")
+sqlite3 "$out/catalog.db" "SELECT writefile('$SOLEMATE_TMP/photo.jpg', bytes) FROM images WHERE sha256 = (SELECT image_sha256 FROM products WHERE id = $product)" >/dev/null
+by_id=$("$rec" --catalog "$out/catalog.db" similar --product "$product" --model mobilenet --format tsv -k 5 | awk -F'\t' 'NR > 1 {printf "%s %.5f\n", $4, $6}')
+by_photo=$("$rec" --catalog "$out/catalog.db" similar --image "$SOLEMATE_TMP/photo.jpg" --model mobilenet --format tsv -k 5 | awk -F'\t' 'NR > 1 {printf "%s %.5f\n", $4, $6}')
+check '[ -n "$by_id" ] && [ "$by_id" = "$by_photo" ]' "similar --image of product $product's photo = similar --product $product"
+"$rec" --catalog "$out/catalog.db" similar --image "$SOLEMATE_ROOT/Makefile" >/dev/null 2>&1; status=$?
+check '[ $status -eq 65 ]' "a file that is not a photo exits 65"
 pid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$out/server.ready" 2>/dev/null)
 check '[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null' "the fixture shop is stopped"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

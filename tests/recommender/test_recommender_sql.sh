@@ -4,24 +4,12 @@
 # extension agree with `similar` row by row; malformed BLOBs are SQL errors, not crashes; a
 # planted duplicate photo and a near duplicate collapse; the README's SQL examples run.
 set -u
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 rec=$SOLEMATE_BUILD/bin/solemate-recommender
 ext=$SOLEMATE_BUILD/lib/solemate
 db=$SOLEMATE_TMP/catalog.db
 py=/usr/bin/python3
-# the sqlite3 shell is not instrumented: give it the sanitizer runtimes the extension needs
-sql() {
-    if [ "${SOLEMATE_SANITIZE:-0}" = 1 ]; then
-        LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
-            ASAN_OPTIONS=detect_leaks=0 sqlite3 "$@"
-    else
-        sqlite3 "$@"
-    fi
-}
 
 "$rec" --catalog "$db" -q build >/dev/null
 $py "$SOLEMATE_ROOT/tests/recommender/synthetic_catalog.py" "$db" --products 60 --dim 16
@@ -61,19 +49,19 @@ for metric in cosine l2; do
     fn=$([ $metric = cosine ] && echo vec_cosine || echo vec_l2)
     cli=$("$rec" --catalog "$db" similar --product 17 --model mobilenet --metric $metric --format tsv |
           awk -F'\t' 'NR > 1 {printf "%s %.6f\n", $4, $6}')
-    ext_rows=$(sql -separator ' ' "$db" ".load $ext" "SELECT p.id, printf('%.6f', $fn(f.vector, q.vector)) AS s
+    ext_rows=$(sqlite_shell -separator ' ' "$db" ".load $ext" "SELECT p.id, printf('%.6f', $fn(f.vector, q.vector)) AS s
         FROM products AS qp JOIN features AS q ON q.image_sha256 = qp.image_sha256 AND q.model = 'mobilenet'
         JOIN features AS f ON f.model = q.model JOIN products AS p ON p.image_sha256 = f.image_sha256 AND p.id <> qp.id
         WHERE qp.id = 17 ORDER BY $fn(f.vector, q.vector) $order, p.id LIMIT 9")
     check '[ -n "$cli" ] && [ "$cli" = "$ext_rows" ]' "extension $fn ranks like the CLI"
 done
-u8=$(sql "$db" ".load $ext" "SELECT vec_dim(vector, 'u8') = dim FROM features WHERE model = 'pixel' LIMIT 1")
+u8=$(sqlite_shell "$db" ".load $ext" "SELECT vec_dim(vector, 'u8') = dim FROM features WHERE model = 'pixel' LIMIT 1")
 check '[ "$u8" = 1 ]' "vec_dim(blob, 'u8') counts pixel bytes"
 
 # malformed input: an SQL error naming the function, never a crash
 bad() { # expected message part, SQL expression
     local got status want=$1
-    got=$(sql "$db" ".load $ext" "SELECT $2" 2>&1); status=$?
+    got=$(sqlite_shell "$db" ".load $ext" "SELECT $2" 2>&1); status=$?
     check '[ $status -eq 1 ] && [[ $got == *"$want"* ]]' "SELECT $2 fails with '$want'"
 }
 bad "vec_cosine: argument 2: a 3-byte BLOB" "vec_cosine(x'0000803f', x'010203')"
@@ -83,8 +71,23 @@ bad "vec_dim: argument 1 is an integer" "vec_dim(7)"
 bad "not a finite number" "vec_cosine(x'0000c07f', x'0000803f')"
 bad "dtype must be 'f32' or 'u8'" "vec_l2(x'00', x'00', 'f16')"
 bad "a 0-byte BLOB" "vec_dim(x'')"
-nulls=$(sql "$db" ".load $ext" "SELECT quote(vec_cosine(NULL, x'0000803f')), vec_cosine(zeroblob(8), x'0000803f0000803f')")
+nulls=$(sqlite_shell "$db" ".load $ext" "SELECT quote(vec_cosine(NULL, x'0000803f')), vec_cosine(zeroblob(8), x'0000803f0000803f')")
 check '[ "$nulls" = "NULL|0.0" ]' "NULL gives NULL, a zero vector has cosine 0 ($nulls)"
+
+# filters: same / other style category as the query, gender of the categories
+for which in same other; do
+    ids=$("$rec" --catalog "$db" similar --product 5 --model mobilenet --category $which --format tsv | awk -F'\t' 'NR > 1 {print $4}' | paste -sd, -)
+    shared=$(sqlite3 "$db" "SELECT count(DISTINCT product_id) FROM product_categories WHERE product_id IN ($ids)
+             AND category_id IN (SELECT category_id FROM product_categories WHERE product_id = 5)")
+    want=$([ $which = same ] && echo 9 || echo 0)
+    check '[ $(echo "$ids" | tr , " " | wc -w) -eq 9 ] && [ "$shared" = "$want" ]' "--category $which: $shared of 9 share a category with the query"
+done
+ids=$("$rec" --catalog "$db" similar --product 5 --model mobilenet --gender M --format tsv | awk -F'\t' 'NR > 1 {print $4}' | paste -sd, -)
+men=$(sqlite3 "$db" "SELECT count(DISTINCT pc.product_id) FROM product_categories AS pc JOIN categories AS c ON c.id = pc.category_id
+      WHERE c.gender = 'M' AND pc.product_id IN ($ids)")
+check '[ "$men" = 9 ]' "--gender M: all 9 were found in a men's category"
+out=$("$rec" --catalog "$db" similar --product 5 --diverse 0.3 --format json)
+check '[[ $out == *"\"rank\":9"* ]]' "--diverse gives 9 results"
 
 # planted duplicates: product 2 shows product 1's photo, product 3 is a near duplicate of 1
 dup=$SOLEMATE_TMP/dup.db
@@ -102,14 +105,13 @@ done
 near=$(sqlite3 "$dup" "SELECT count(*) FROM neighbors WHERE product_id = 1 AND neighbor_id IN (2, 3)")
 check '[ "$near" = 0 ]' "the stored neighbours collapse them too"
 
-# the README's SQL examples (README.md once merged, else the section file) run and agree with the CLI
+# the README's SQL examples run and agree with the CLI
 readme=$SOLEMATE_ROOT/README.md
-grep -q '<!-- sql-example -->' "$readme" 2>/dev/null || readme=$SOLEMATE_ROOT/recommender/README-section.md
 examples=0
 while IFS= read -r -d '' block; do
     examples=$((examples + 1))
     printf '%s' "$block" | sed "s#^\.load .*#.load $ext#" >"$SOLEMATE_TMP/example.sql"
-    got=$(sql -separator ' ' "$db" <"$SOLEMATE_TMP/example.sql" 2>&1); status=$?
+    got=$(sqlite_shell -separator ' ' "$db" <"$SOLEMATE_TMP/example.sql" 2>&1); status=$?
     lines=$(printf '%s\n' "$got" | wc -l)
     check '[ $status -eq 0 ] && [ "$lines" -eq 9 ]' "README SQL example $examples runs and gives 9 rows"
 done < <(awk '/<!-- sql-example -->/ {on = 1; next} /<!-- \/sql-example -->/ {on = 0; printf "%c", 0; next}
@@ -119,5 +121,4 @@ view_ids=$(sqlite3 "$db" "SELECT group_concat(neighbor_id, ' ') FROM (SELECT nei
 cli_ids=$("$rec" --catalog "$db" similar --product 1 --model mobilenet --metric cosine --format tsv | awk -F'\t' 'NR > 1 {print $4}' | tr '\n' ' ')
 check '[ "$view_ids " = "$cli_ids" ]' "the README's view query shows the CLI's neighbours"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done
