@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "extractor/blas_kernel.h"
 #include "extractor/classify.h"
 #include "extractor/embed_files.h"
 #include "extractor/extract_run.h"
@@ -194,6 +195,7 @@ static int dispatch(const char *command, options *o, const solemate_config *cfg,
 
 int main(int argc, char **argv)
 {
+    blas_kernel_ensure(argv);
     cli_init("solemate-extractor");
     char *args = join_args(argc - 1, argv + 1);
     options o;

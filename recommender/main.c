@@ -3,10 +3,12 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "extractor/blas_kernel.h"
 #include "recommender/commands.h"
 
 int main(int argc, char **argv)
 {
+    blas_kernel_ensure(argv);
     cli_init("solemate-recommender");
     recommender_args args;
     int rc = recommender_parse_args(argc, argv, &args);

@@ -4,6 +4,7 @@
  *
  * Usage: bench_extractor MODEL WEIGHTS [BATCHES=1,8,32] [MIN_TIME_S=1] [PEAK_GFLOPS=0] [NOTE] */
 #define _POSIX_C_SOURCE 200809L
+#include "extractor/blas_kernel.h"
 #include "extractor/model.h"
 
 #include <stdio.h>
@@ -86,6 +87,7 @@ static int bench_batch(const char *arch, const char *weights, int batch, double 
 
 int main(int argc, char **argv)
 {
+    blas_kernel_ensure(argv);
     if (argc < 3) {
         fprintf(stderr, "usage: bench_extractor MODEL WEIGHTS [BATCHES=1,8,32] [MIN_TIME_S=1] [PEAK_GFLOPS=0] [NOTE]\n");
         return 64;
@@ -94,6 +96,7 @@ int main(int argc, char **argv)
     snprintf(batches, sizeof batches, "%s", argc > 3 ? argv[3] : "1,8,32");
     double min_time = argc > 4 ? atof(argv[4]) : 1.0, peak = argc > 5 ? atof(argv[5]) : 0.0;
     const char *note = argc > 6 ? argv[6] : "";
+    printf("%s: OpenBLAS kernel %s\n", argv[1], blas_kernel_name());
     char *save = NULL;
     for (char *tok = strtok_r(batches, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int b = atoi(tok);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "extractor/blas_kernel.h"
 #include "recommender/knn.h"
 #include "recommender/similar.h"
 
@@ -58,8 +59,10 @@ static void raw_sgemm(const vector_matrix *m, long rows_total, long block, float
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
+    blas_kernel_ensure(argv);
     char err[256];
     const long dim = 512;
     /* 1. the catalog's size */

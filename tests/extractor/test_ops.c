@@ -2,6 +2,7 @@
  * groups, stride and asymmetric padding; direct 1x1; depthwise; Winograd F(4,3) on sizes that
  * leave partial tiles), TF "SAME" padding, batch-norm folding, ReLU6, max pool with padding,
  * global average pool, fully connected, residual add. */
+#include "extractor/blas_kernel.h"
 #include "extractor/activation.h"
 #include "extractor/conv2d.h"
 #include "extractor/linear.h"
@@ -197,8 +198,11 @@ static void test_linear_and_activations(void)
     CHECK(a[0] == 0 && a[1] == 0 && a[2] == 4);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
+    blas_kernel_ensure(argv); /* the kernel the programs use, so that is the one proven right */
+    printf("# OpenBLAS kernel %s\n", blas_kernel_name());
     parallel_acquire();
     RUN(test_conv_im2col_groups_stride_padding);
     RUN(test_conv_pointwise);

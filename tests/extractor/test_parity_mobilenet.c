@@ -2,6 +2,7 @@
  * against a PyTorch re-implementation (TF SAME padding, BN eps 1e-3) on seeded inputs, and the
  * models README's top-5 classes, in order, for darknet's dog/eagle/giraffe/kite photos
  * (preprocessed by tests/extractor/torch_reference.py: PIL bilinear 224x224, x/127.5-1). */
+#include "extractor/blas_kernel.h"
 #include "extractor/model.h"
 #include "tests/extractor/parity.h"
 
@@ -84,8 +85,11 @@ static void test_mobilenet_readme_top5_on_darknet_photos(void)
     free(logits);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
+    blas_kernel_ensure(argv); /* the kernel the programs use, so that is the one proven right */
+    printf("# OpenBLAS kernel %s\n", blas_kernel_name());
     char err[512] = "", path[4096];
     ref = st_open(parity_path("mobilenet_ref.safetensors"), err, sizeof err);
     snprintf(path, sizeof path, "%s/mobilenet_v1_0.75_224.safetensors", parity_models_dir());

@@ -1,6 +1,7 @@
 /* ResNet-18 parity with torchvision: seeded random weights (random BN statistics) and inputs from
  * tests/extractor/torch_reference.py; our 512-d feature and logits must match PyTorch's to
  * 1e-4 of the largest reference value; skipping the logits head must not change the feature. */
+#include "extractor/blas_kernel.h"
 #include "extractor/model.h"
 #include "tests/extractor/parity.h"
 
@@ -55,8 +56,11 @@ static void test_resnet18_matches_torchvision(void)
     st_close(ref);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
+    blas_kernel_ensure(argv); /* the kernel the programs use, so that is the one proven right */
+    printf("# OpenBLAS kernel %s\n", blas_kernel_name());
     RUN(test_resnet18_matches_torchvision);
     return harness_done();
 }

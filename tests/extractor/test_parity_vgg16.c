@@ -2,6 +2,7 @@
  * torchvision's names and once under timm's (pre_logits.fc1 as a [4096,512,7,7] conv weight,
  * pre_logits.fc2, head.fc); the 512-d feature, fc7 and logits must match PyTorch's to 1e-4 of
  * the largest reference value under both namings, and with the classifier heads skipped. */
+#include "extractor/blas_kernel.h"
 #include "extractor/model.h"
 #include "tests/extractor/parity.h"
 
@@ -81,8 +82,11 @@ static void test_vgg16_features_only_without_classifier(void)
     model_free(m);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
+    blas_kernel_ensure(argv); /* the kernel the programs use, so that is the one proven right */
+    printf("# OpenBLAS kernel %s\n", blas_kernel_name());
     char err[512] = "";
     ref = st_open(parity_path("vgg16_ref.safetensors"), err, sizeof err);
     if (!ref) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extractor/blas_kernel.h"
 #include "recommender/diversify.h"
 #include "recommender/knn.h"
 #include "recommender/similar.h"
@@ -299,8 +300,11 @@ static void test_filter_and_diversify(void)
     vector_matrix_free(&m);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
+    blas_kernel_ensure(argv); /* the kernel the programs use, so that is the one proven right */
+    printf("# OpenBLAS kernel %s\n", blas_kernel_name());
     RUN(test_random_data_matches_brute_force);
     RUN(test_ties_order_by_lower_id);
     RUN(test_block_size_does_not_change_hits);
