@@ -94,11 +94,24 @@ static int is_pointwise(const conv2d *c)
            !c->pad_b && !c->pad_r;
 }
 
+/* Winograd pays only with enough tiles: its transformed weights are 4x the size of the plain
+ * ones, and on a few tiles (ResNet's 7x7 and 14x14 layers at batch 1: 4 and 16 tiles) its 36 GEMMs are too thin
+ * to run near the BLAS's speed, so im2col's one GEMM wins there. */
+#define WINOGRAD_MIN_TILES 32
+
+int conv2d_uses_winograd(const conv2d *c, int n, int h, int w)
+{
+    int ho, wo;
+    conv2d_out_hw(c, h, w, &ho, &wo);
+    long tiles = (long)n * ((ho + 3) / 4) * ((wo + 3) / 4);
+    return c->winograd && tiles >= WINOGRAD_MIN_TILES;
+}
+
 size_t conv2d_scratch_floats(const conv2d *c, int n, int h, int w)
 {
     if (is_depthwise(c) || is_pointwise(c))
         return 0;
-    if (c->winograd)
+    if (conv2d_uses_winograd(c, n, h, w))
         return conv_winograd_scratch(c, n, h, w);
     return conv_im2col_scratch(c, n, h, w);
 }
@@ -108,7 +121,7 @@ void conv2d_forward(const conv2d *c, const float *in, float *out, int n, int h, 
     int ho, wo;
     conv2d_out_hw(c, h, w, &ho, &wo);
     size_t plane = (size_t)n * (size_t)ho * (size_t)wo;
-    if (c->winograd) {
+    if (conv2d_uses_winograd(c, n, h, w)) {
         conv_winograd_forward(c, in, out, n, h, w, scratch);
         return;
     }

@@ -41,6 +41,9 @@ void conv2d_free(conv2d *c);
 
 int conv2d_out_dim(int in, int k, int stride, int pad_before, int pad_after);
 void conv2d_out_hw(const conv2d *c, int h, int w, int *ho, int *wo);
+/* 1 when conv2d_forward runs n images of h x w through Winograd (a Winograd-capable layer with
+ * enough tiles), 0 when through the other kernels. */
+int conv2d_uses_winograd(const conv2d *c, int n, int h, int w);
 /* Scratch floats conv2d_forward needs for n images of h x w. */
 size_t conv2d_scratch_floats(const conv2d *c, int n, int h, int w);
 /* in: cin x n x h x w (CNHW); out: cout x n x ho x wo. */

@@ -245,6 +245,18 @@ HOT static void output_transform(void *ctx, long begin, long end)
     }
 }
 
+/* the GEMMs of transformed planes [begin, end): m[k] = U[k] (cout x cin) * v[k] (cin x tiles) */
+static void plane_gemms(void *ctx, long begin, long end)
+{
+    const wino_job *j = ctx;
+    const conv2d *c = j->c;
+    size_t a_stride = (size_t)c->cout * (size_t)c->cin;
+    for (long k = begin; k < end; k++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c->cout, (int)j->tiles, c->cin, 1.0f,
+                    c->wino_weight + (size_t)k * a_stride, c->cin, j->v + (size_t)k * (size_t)c->cin * j->tiles,
+                    (int)j->tiles, 0.0f, j->m + (size_t)k * (size_t)c->cout * j->tiles, (int)j->tiles);
+}
+
 void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch)
 {
     wino_job j = {.c = c, .in = in, .out = out, .n = n, .h = h, .w = w};
@@ -258,11 +270,12 @@ void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, 
         j.v = scratch;
         j.m = scratch + PLANES * (size_t)c->cin * j.tiles;
         parallel_for(c->cin, input_transform, &j);
-        size_t a_stride = (size_t)c->cout * (size_t)c->cin;
-        for (int k = 0; k < PLANES; k++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c->cout, (int)j.tiles, c->cin, 1.0f,
-                        c->wino_weight + (size_t)k * a_stride, c->cin, j.v + (size_t)k * (size_t)c->cin * j.tiles,
-                        (int)j.tiles, 0.0f, j.m + (size_t)k * (size_t)c->cout * j.tiles, (int)j.tiles);
+        /* the 36 independent GEMMs go to the pool, one OpenBLAS thread each: cheaper than letting
+         * OpenBLAS split every small GEMM across threads and synchronise 36 times */
+        int blas_threads = openblas_get_num_threads();
+        openblas_set_num_threads(1);
+        parallel_for(PLANES, plane_gemms, &j);
+        openblas_set_num_threads(blas_threads);
         parallel_for(c->cout, output_transform, &j);
     }
 }
