@@ -68,9 +68,10 @@ static int tiles_of(int size) { return (size + TILE - 1) / TILE; }
 
 /* A chunk of tile rows (across images) makes one batch of 36 GEMMs: enough tiles to keep the
  * GEMMs efficient (N >= CHUNK_MIN_TILES), otherwise as few as keep the transformed data near the
- * caches (under CHUNK_FLOATS). */
-#define CHUNK_MIN_TILES 256
-#define CHUNK_FLOATS ((size_t)1 << 20)
+ * caches (under CHUNK_FLOATS).  Each GEMM runs on one thread, so they want a wide N: 1024 tiles
+ * and 16 MB ran ResNet-18 at batch 8 5-15 % faster than 256 tiles and 4 MB. */
+#define CHUNK_MIN_TILES 1024
+#define CHUNK_FLOATS ((size_t)1 << 22)
 
 static long chunk_rows(const conv2d *c, int n, int ho, int wo)
 {
