@@ -94,17 +94,9 @@ static int is_pointwise(const conv2d *c)
            !c->pad_b && !c->pad_r;
 }
 
-/* Winograd pays only with enough tiles: its transformed weights are 4x the size of the plain
- * ones, and on a few tiles (ResNet's 7x7 and 14x14 layers at batch 1: 4 and 16 tiles) its 36 GEMMs are too thin
- * to run near the BLAS's speed, so im2col's one GEMM wins there. */
-#define WINOGRAD_MIN_TILES 32
-
 int conv2d_uses_winograd(const conv2d *c, int n, int h, int w)
 {
-    int ho, wo;
-    conv2d_out_hw(c, h, w, &ho, &wo);
-    long tiles = (long)n * ((ho + 3) / 4) * ((wo + 3) / 4);
-    return c->winograd && tiles >= WINOGRAD_MIN_TILES;
+    return c->winograd && conv_winograd_pays(c, n, h, w);
 }
 
 size_t conv2d_scratch_floats(const conv2d *c, int n, int h, int w)

@@ -22,7 +22,7 @@ typedef struct {
     activation act;
     float *weight; /* cout x (cin/groups) x kh x kw */
     float *bias;   /* cout */
-    int winograd;  /* 3x3 stride-1 layers: use Winograd F(4,3) (set by conv2d_init) */
+    int winograd;  /* 3x3 stride-1 layer: Winograd F(4,3) weights prepared (conv2d_prepare) */
     float *wino_weight; /* transformed weights, 36 x cout x cin, filled by conv2d_prepare */
 } conv2d;
 

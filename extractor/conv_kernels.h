@@ -18,6 +18,8 @@ void conv_im2col_forward(const conv2d *c, const float *in, float *out, int n, in
 
 /* Winograd F(4,3): 3x3, stride 1, groups 1, padding at most 2 per side */
 int conv_winograd_applies(const conv2d *c);
+/* 1 when n images of h x w give enough tiles for Winograd to beat im2col */
+int conv_winograd_pays(const conv2d *c, int n, int h, int w);
 /* builds c->wino_weight from c->weight; -1 when out of memory */
 int conv_winograd_prepare(conv2d *c);
 size_t conv_winograd_scratch(const conv2d *c, int n, int h, int w);

@@ -31,6 +31,20 @@ int conv_winograd_applies(const conv2d *c)
            c->pad_b <= 2 && c->pad_r <= 2;
 }
 
+/* Winograd pays only with enough tiles: its transformed weights are 4x the size of the plain
+ * ones, and on a few tiles (ResNet's 7x7 and 14x14 layers at batch 1: 4 and 16 tiles) its 36
+ * GEMMs are too thin to run near the BLAS's speed, so im2col's one GEMM wins there. */
+#define MIN_TILES 32
+
+static int tiles_of(int size) { return (size + TILE - 1) / TILE; }
+
+int conv_winograd_pays(const conv2d *c, int n, int h, int w)
+{
+    int ho, wo;
+    conv2d_out_hw(c, h, w, &ho, &wo);
+    return (long)n * tiles_of(ho) * tiles_of(wo) >= MIN_TILES;
+}
+
 int conv_winograd_prepare(conv2d *c)
 {
     size_t per_plane = (size_t)c->cout * (size_t)c->cin;
@@ -63,8 +77,6 @@ typedef struct {
     long r0, r1;  /* tile rows of this chunk; row r is tile row r % th of image r / th */
     size_t tiles; /* (r1 - r0) * tw */
 } wino_job;
-
-static int tiles_of(int size) { return (size + TILE - 1) / TILE; }
 
 /* A chunk of tile rows (across images) makes one batch of 36 GEMMs: enough tiles to keep the
  * GEMMs efficient (N >= CHUNK_MIN_TILES), otherwise as few as keep the transformed data near the
