@@ -277,18 +277,18 @@ void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, 
     j.th = tiles_of(j.ho);
     j.tw = tiles_of(j.wo);
     long chunk = chunk_rows(c, n, j.ho, j.wo), total = (long)n * j.th;
+    /* the 36 independent GEMMs go to the pool, one OpenBLAS thread each: cheaper than letting
+     * OpenBLAS split every small GEMM across threads and synchronise 36 times */
+    int blas_threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
     for (j.r0 = 0; j.r0 < total; j.r0 += chunk) {
         j.r1 = total - j.r0 < chunk ? total : j.r0 + chunk;
         j.tiles = (size_t)(j.r1 - j.r0) * (size_t)j.tw;
         j.v = scratch;
         j.m = scratch + PLANES * (size_t)c->cin * j.tiles;
         parallel_for(c->cin, input_transform, &j);
-        /* the 36 independent GEMMs go to the pool, one OpenBLAS thread each: cheaper than letting
-         * OpenBLAS split every small GEMM across threads and synchronise 36 times */
-        int blas_threads = openblas_get_num_threads();
-        openblas_set_num_threads(1);
         parallel_for(PLANES, plane_gemms, &j);
-        openblas_set_num_threads(blas_threads);
         parallel_for(c->cout, output_transform, &j);
     }
+    openblas_set_num_threads(blas_threads);
 }
