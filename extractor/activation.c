@@ -1,5 +1,5 @@
-/* Bias + ReLU/ReLU6 epilogue and residual add + ReLU, written as plain loops that the compiler
- * vectorises, shared out among the worker pool (parallel.h) when large. */
+/* Bias + residual + ReLU/ReLU6 epilogue, written as plain loops that the compiler vectorises,
+ * shared out among the worker pool (parallel.h) when large. */
 #include "extractor/activation.h"
 
 #include "extractor/parallel.h"
@@ -7,77 +7,75 @@
 /* below this many values a loop is not worth waking the pool for */
 #define PARALLEL_MIN 65536
 
-static void row_none(float *restrict x, size_t len, float b)
+static float apply(float v, activation act)
 {
-    for (size_t i = 0; i < len; i++)
-        x[i] += b;
-}
-
-static void row_relu(float *restrict x, size_t len, float b)
-{
-    for (size_t i = 0; i < len; i++) {
-        float v = x[i] + b;
-        x[i] = v > 0.0f ? v : 0.0f;
-    }
-}
-
-static void row_relu6(float *restrict x, size_t len, float b)
-{
-    for (size_t i = 0; i < len; i++) {
-        float v = x[i] + b;
+    if (act != ACT_NONE)
         v = v > 0.0f ? v : 0.0f;
-        x[i] = v < 6.0f ? v : 6.0f;
+    if (act == ACT_RELU6)
+        v = v < 6.0f ? v : 6.0f;
+    return v;
+}
+
+/* one loop per case, so each vectorises without a branch inside */
+static void row_bias(float *restrict x, size_t len, float b, activation act)
+{
+    if (act == ACT_RELU)
+        for (size_t i = 0; i < len; i++)
+            x[i] = apply(x[i] + b, ACT_RELU);
+    else if (act == ACT_RELU6)
+        for (size_t i = 0; i < len; i++)
+            x[i] = apply(x[i] + b, ACT_RELU6);
+    else if (b != 0.0f)
+        for (size_t i = 0; i < len; i++)
+            x[i] += b;
+}
+
+static void row_bias_residual(float *restrict x, const float *restrict res, size_t len, float b, activation act)
+{
+    if (act == ACT_RELU)
+        for (size_t i = 0; i < len; i++)
+            x[i] = apply(x[i] + b + res[i], ACT_RELU);
+    else if (act == ACT_RELU6)
+        for (size_t i = 0; i < len; i++)
+            x[i] = apply(x[i] + b + res[i], ACT_RELU6);
+    else
+        for (size_t i = 0; i < len; i++)
+            x[i] += b + res[i];
+}
+
+void activation_block(float *x, size_t ld, int rows, size_t cols, const float *bias, const float *residual,
+                      activation act)
+{
+    for (int r = 0; r < rows; r++) {
+        float b = bias ? bias[r] : 0.0f;
+        float *row = x + (size_t)r * ld;
+        if (residual)
+            row_bias_residual(row, residual + (size_t)r * ld, cols, b, act);
+        else
+            row_bias(row, cols, b, act);
     }
 }
 
 typedef struct {
     float *x;
-    const float *y;
     size_t len;
-    const float *bias;
+    const float *bias, *residual;
     activation act;
 } rows_job;
 
 static void rows_range(void *ctx, long begin, long end)
 {
     const rows_job *j = ctx;
-    for (long r = begin; r < end; r++) {
-        float b = j->bias ? j->bias[r] : 0.0f;
-        float *row = j->x + (size_t)r * j->len;
-        if (j->act == ACT_RELU)
-            row_relu(row, j->len, b);
-        else if (j->act == ACT_RELU6)
-            row_relu6(row, j->len, b);
-        else if (b != 0.0f)
-            row_none(row, j->len, b);
-    }
+    size_t off = (size_t)begin * j->len;
+    activation_block(j->x + off, j->len, (int)(end - begin), j->len, j->bias ? j->bias + begin : NULL,
+                     j->residual ? j->residual + off : NULL, j->act);
 }
 
-void activation_rows(float *x, int rows, size_t len, const float *bias, activation act)
+void activation_rows(float *x, int rows, size_t len, const float *bias, const float *residual, activation act)
 {
-    rows_job job = {x, NULL, len, bias, act};
+    rows_job job = {x, len, bias, residual, act};
     if ((size_t)rows * len < PARALLEL_MIN)
         rows_range(&job, 0, rows);
     else
         parallel_for(rows, rows_range, &job);
-}
-
-static void add_relu_range(void *ctx, long begin, long end)
-{
-    const rows_job *j = ctx;
-    float *restrict y = j->x;
-    const float *restrict x = j->y;
-    for (long i = begin; i < end; i++) {
-        float v = y[i] + x[i];
-        y[i] = v > 0.0f ? v : 0.0f;
-    }
-}
-
-void activation_add_relu(float *y, const float *x, size_t len)
-{
-    rows_job job = {y, x, len, NULL, ACT_NONE};
-    if (len < PARALLEL_MIN)
-        add_relu_range(&job, 0, (long)len);
-    else
-        parallel_for((long)len, add_relu_range, &job);
 }

@@ -1,8 +1,10 @@
-/* Element-wise ops of the inference core: per-channel bias + ReLU/ReLU6 (the epilogue of
- * convolutions and fully connected layers) and the residual add + ReLU.
+/* Element-wise epilogue of the inference core: per-channel bias, an optional residual (the
+ * shortcut of a ResNet block) and ReLU/ReLU6, applied to the rows of a convolution's or fully
+ * connected layer's output.
  *
- * Manual: pure functions over caller-owned float arrays; no allocation, no failure, safe to
- * call from any thread on disjoint data. */
+ * Manual: pure functions over caller-owned float arrays; no allocation, no failure.
+ * activation_block() runs on the calling thread (safe from any thread on disjoint data);
+ * activation_rows() shares large arrays out among the worker pool (parallel.h). */
 #ifndef SOLEMATE_ACTIVATION_H
 #define SOLEMATE_ACTIVATION_H
 
@@ -10,9 +12,11 @@
 
 typedef enum { ACT_NONE = 0, ACT_RELU, ACT_RELU6 } activation;
 
-/* x is rows x len; adds bias[r] (when bias is not NULL) to row r, then applies act. */
-void activation_rows(float *x, int rows, size_t len, const float *bias, activation act);
-/* y = max(y + x, 0) over len values (the residual join of a ResNet block). */
-void activation_add_relu(float *y, const float *x, size_t len);
+/* Rows of cols values, row r at x + r*ld: x = act(x + bias[r] + residual) where bias (one value
+ * per row) and residual (same layout as x) may be NULL. */
+void activation_block(float *x, size_t ld, int rows, size_t cols, const float *bias, const float *residual,
+                      activation act);
+/* The same over a contiguous rows x len array. */
+void activation_rows(float *x, int rows, size_t len, const float *bias, const float *residual, activation act);
 
 #endif

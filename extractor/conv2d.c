@@ -4,8 +4,8 @@
 #include "extractor/conv2d.h"
 
 #include "extractor/conv_kernels.h"
+#include "extractor/gemm.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,21 +108,26 @@ size_t conv2d_scratch_floats(const conv2d *c, int n, int h, int w)
     return conv_im2col_scratch(c, n, h, w);
 }
 
-void conv2d_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch)
+void conv2d_forward_add(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
+                        const float *residual)
 {
     int ho, wo;
     conv2d_out_hw(c, h, w, &ho, &wo);
     size_t plane = (size_t)n * (size_t)ho * (size_t)wo;
     if (conv2d_uses_winograd(c, n, h, w)) {
-        conv_winograd_forward(c, in, out, n, h, w, scratch);
-        return;
-    }
-    if (is_depthwise(c))
+        conv_winograd_forward(c, in, out, n, h, w, scratch, residual);
+    } else if (is_depthwise(c)) {
         conv_depthwise_forward(c, in, out, n, h, w);
-    else if (is_pointwise(c))
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c->cout, (int)plane, c->cin, 1.0f,
-                    c->weight, c->cin, in, (int)plane, 0.0f, out, (int)plane);
-    else
-        conv_im2col_forward(c, in, out, n, h, w, scratch);
-    activation_rows(out, c->cout, plane, c->bias, c->act);
+        activation_rows(out, c->cout, plane, c->bias, residual, c->act);
+    } else if (is_pointwise(c)) {
+        gemm_epilogue(c->cout, (int)plane, c->cin, c->weight, in, (int)plane, out, (int)plane, c->bias, residual,
+                      c->act);
+    } else {
+        conv_im2col_forward(c, in, out, n, h, w, scratch, residual);
+    }
+}
+
+void conv2d_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch)
+{
+    conv2d_forward_add(c, in, out, n, h, w, scratch, NULL);
 }

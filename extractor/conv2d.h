@@ -48,5 +48,9 @@ int conv2d_uses_winograd(const conv2d *c, int n, int h, int w);
 size_t conv2d_scratch_floats(const conv2d *c, int n, int h, int w);
 /* in: cin x n x h x w (CNHW); out: cout x n x ho x wo. */
 void conv2d_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch);
+/* The same with a residual of out's shape added before the activation: out = act(conv + bias +
+ * residual), the join of a ResNet block fused into its second convolution. */
+void conv2d_forward_add(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
+                        const float *residual);
 
 #endif

@@ -1,11 +1,12 @@
-/* General convolution as im2col + OpenBLAS sgemm, batched: the columns of several images sit
- * side by side so one GEMM per group covers them (N = images x output pixels), and the result
- * lands directly in the CNHW output.  The column rows are filled by the worker pool (parallel.h). */
+/* General convolution as im2col + sgemm, batched: the columns of several images sit side by
+ * side so one GEMM per group covers them (N = images x output pixels), and the result lands
+ * directly in the CNHW output with its epilogue (gemm.h).  The column rows are filled by the
+ * worker pool (parallel.h). */
 #include "extractor/conv_kernels.h"
 
+#include "extractor/gemm.h"
 #include "extractor/parallel.h"
 
-#include <cblas.h>
 #include <string.h>
 
 static size_t col_rows(const conv2d *c) { return (size_t)(c->cin / c->groups) * (size_t)c->kh * (size_t)c->kw; }
@@ -81,7 +82,8 @@ static void im2col_rows(void *ctx, long begin, long end)
     }
 }
 
-void conv_im2col_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch)
+void conv_im2col_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
+                         const float *residual)
 {
     int ho, wo;
     conv2d_out_hw(c, h, w, &ho, &wo);
@@ -97,9 +99,9 @@ void conv_im2col_forward(const conv2d *c, const float *in, float *out, int n, in
             im2col_job job = {c, in + (size_t)g * (size_t)cin_g * (size_t)n * hw, n, i0, cnt, h, w, ho, wo, scratch, cols};
             parallel_for(k, im2col_rows, &job);
             const float *wg = c->weight + (size_t)g * (size_t)cout_g * (size_t)k;
-            float *og = out + (size_t)g * (size_t)cout_g * ldc + (size_t)i0 * ohw;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout_g, (int)cols, k, 1.0f, wg, k,
-                        scratch, (int)cols, 0.0f, og, (int)ldc);
+            size_t og = (size_t)g * (size_t)cout_g * ldc + (size_t)i0 * ohw;
+            gemm_epilogue(cout_g, (int)cols, k, wg, scratch, (int)cols, out + og, (int)ldc,
+                          c->bias + (size_t)g * (size_t)cout_g, residual ? residual + og : NULL, c->act);
         }
     }
 }

@@ -1,8 +1,9 @@
 /* Internal to the convolution layer: the kernels conv2d_forward() dispatches to (im2col +
  * sgemm, direct 1x1 sgemm, depthwise loops, Winograd F(4,3)) and their scratch needs.
  *
- * Manual: same layout and contracts as conv2d_forward() in conv2d.h; the kernels write the raw
- * convolution (no bias, no activation), conv2d.c applies the epilogue, except where stated. */
+ * Manual: same layout and contracts as conv2d_forward_add() in conv2d.h; the kernels write the
+ * finished output (bias, residual, activation), except the depthwise one, whose epilogue
+ * conv2d.c applies. */
 #ifndef SOLEMATE_CONV_KERNELS_H
 #define SOLEMATE_CONV_KERNELS_H
 
@@ -14,7 +15,8 @@
 #endif
 
 size_t conv_im2col_scratch(const conv2d *c, int n, int h, int w);
-void conv_im2col_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch);
+void conv_im2col_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
+                         const float *residual);
 
 /* Winograd F(4,3): 3x3, stride 1, groups 1, padding at most 2 per side */
 int conv_winograd_applies(const conv2d *c);
@@ -23,8 +25,9 @@ int conv_winograd_pays(const conv2d *c, int n, int h, int w);
 /* builds c->wino_weight from c->weight; -1 when out of memory */
 int conv_winograd_prepare(conv2d *c);
 size_t conv_winograd_scratch(const conv2d *c, int n, int h, int w);
-/* writes bias and activation too */
-void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch);
+void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
+                           const float *residual);
+/* writes the raw convolution: no bias, no activation */
 
 void conv_depthwise_forward(const conv2d *c, const float *in, float *out, int n, int h, int w);
 

@@ -1,7 +1,7 @@
 /* 3x3 stride-1 convolution by Winograd F(4x4, 3x3): each 6x6 input tile is transformed (B^T d B),
  * the 36 transformed planes are multiplied by the transformed weights (G g G^T) as 36 batched
  * sgemms (cout x cin times cin x tiles), and each result tile is transformed back (A^T m A) to a
- * 4x4 output block with bias and activation fused.  2.25x-4x fewer multiplies than im2col; the
+ * 4x4 output block with bias, residual and activation fused.  2.25x-4x fewer multiplies than im2col; the
  * transforms run on the worker pool (parallel.h). */
 #include "extractor/conv_kernels.h"
 
@@ -70,7 +70,7 @@ int conv_winograd_prepare(conv2d *c)
 
 typedef struct {
     const conv2d *c;
-    const float *in;
+    const float *in, *residual; /* residual: NULL or of out's shape, added before the activation */
     float *out;
     float *v, *m; /* transformed input (36 x cin x tiles), products (36 x cout x tiles) */
     int n, h, w, ho, wo, th, tw;
@@ -207,7 +207,9 @@ HOT static void output_transform(void *ctx, long begin, long end)
         vf bias = zero + c->bias[co];
         for (long row = j->r0; row < j->r1; row++) {
             int img = (int)(row / j->th), ty = (int)(row % j->th);
-            float *dst = j->out + ((size_t)co * (size_t)j->n + (size_t)img) * ohw;
+            size_t plane = ((size_t)co * (size_t)j->n + (size_t)img) * ohw;
+            float *dst = j->out + plane;
+            const float *resid = j->residual ? j->residual + plane : NULL;
             for (int g = 0; g < groups; g++) {
                     int tx0 = g * LANES, cnt = j->tw - tx0 < LANES ? j->tw - tx0 : LANES;
                     size_t t0 = (size_t)(row - j->r0) * (size_t)j->tw + (size_t)tx0;
@@ -236,8 +238,14 @@ HOT static void output_transform(void *ctx, long begin, long end)
                             break;
                         vf res[TILE];
                         at6(tmp[r], res);
+                        size_t orow = (size_t)y * (size_t)j->wo;
                         for (int s = 0; s < TILE; s++) {
                             res[s] += bias;
+                            if (resid)
+                                for (int l = 0; l < cnt; l++) {
+                                    int x = (tx0 + l) * TILE + s;
+                                    res[s][l] += x < j->wo ? resid[orow + (size_t)x] : 0.0f;
+                                }
                             if (c->act != ACT_NONE)
                                 res[s] = (vf)((vi)res[s] & (res[s] > zero));
                             if (c->act == ACT_RELU6) {
@@ -245,12 +253,11 @@ HOT static void output_transform(void *ctx, long begin, long end)
                                 res[s] = (vf)(((vi)res[s] & below) | ((vi)six & ~below));
                             }
                         }
-                        float *orow = dst + (size_t)y * (size_t)j->wo;
                         for (int l = 0; l < cnt; l++)
                             for (int s = 0; s < TILE; s++) {
                                 int x = (tx0 + l) * TILE + s;
                                 if (x < j->wo)
-                                    orow[x] = res[s][l];
+                                    dst[orow + (size_t)x] = res[s][l];
                             }
                     }
                 }
@@ -258,7 +265,8 @@ HOT static void output_transform(void *ctx, long begin, long end)
     }
 }
 
-/* the GEMMs of transformed planes [begin, end): m[k] = U[k] (cout x cin) * v[k] (cin x tiles) */
+/* the GEMMs of transformed planes [begin, end): m[k] = U[k] (cout x cin) * v[k] (cin x tiles),
+ * each on one thread (the pool runs OpenBLAS single-threaded, parallel.h) */
 static void plane_gemms(void *ctx, long begin, long end)
 {
     const wino_job *j = ctx;
@@ -270,17 +278,14 @@ static void plane_gemms(void *ctx, long begin, long end)
                     (int)j->tiles, 0.0f, j->m + (size_t)k * (size_t)c->cout * j->tiles, (int)j->tiles);
 }
 
-void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch)
+void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
+                           const float *residual)
 {
-    wino_job j = {.c = c, .in = in, .out = out, .n = n, .h = h, .w = w};
+    wino_job j = {.c = c, .in = in, .residual = residual, .out = out, .n = n, .h = h, .w = w};
     conv2d_out_hw(c, h, w, &j.ho, &j.wo);
     j.th = tiles_of(j.ho);
     j.tw = tiles_of(j.wo);
     long chunk = chunk_rows(c, n, j.ho, j.wo), total = (long)n * j.th;
-    /* the 36 independent GEMMs go to the pool, one OpenBLAS thread each: cheaper than letting
-     * OpenBLAS split every small GEMM across threads and synchronise 36 times */
-    int blas_threads = openblas_get_num_threads();
-    openblas_set_num_threads(1);
     for (j.r0 = 0; j.r0 < total; j.r0 += chunk) {
         j.r1 = total - j.r0 < chunk ? total : j.r0 + chunk;
         j.tiles = (size_t)(j.r1 - j.r0) * (size_t)j.tw;
@@ -290,5 +295,4 @@ void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, 
         parallel_for(PLANES, plane_gemms, &j);
         parallel_for(c->cout, output_transform, &j);
     }
-    openblas_set_num_threads(blas_threads);
 }

@@ -82,7 +82,8 @@ static int load_block(const st_file *st, basic_block *b, int stage, int idx, int
         return -1;
     snprintf(cn, sizeof cn, "layer%d.%d.conv2", stage, idx);
     snprintf(bn, sizeof bn, "layer%d.%d.bn2", stage, idx);
-    if (load_conv_bn(st, &b->conv2, cout, cout, 3, 1, 1, ACT_NONE, cn, bn, err, errlen) < 0)
+    /* its ReLU comes after the shortcut is added (conv2d_forward_add) */
+    if (load_conv_bn(st, &b->conv2, cout, cout, 3, 1, 1, ACT_RELU, cn, bn, err, errlen) < 0)
         return -1;
     b->has_down = stride != 1 || cin != cout;
     if (b->has_down) {
@@ -147,15 +148,13 @@ fail:
 /* x (cin x n x h x h) -> y; t and s are temporaries. */
 static void block_forward(const basic_block *b, const float *x, float *y, float *t, float *s, int n, float *scratch)
 {
-    int ho = b->h_out;
-    conv2d_forward(&b->conv1, x, t, n, b->h_in, b->h_in, scratch);
-    conv2d_forward(&b->conv2, t, y, n, ho, ho, scratch);
     const float *shortcut = x;
     if (b->has_down) {
         conv2d_forward(&b->down, x, s, n, b->h_in, b->h_in, scratch);
         shortcut = s;
     }
-    activation_add_relu(y, shortcut, (size_t)b->conv2.cout * (size_t)n * (size_t)ho * (size_t)ho);
+    conv2d_forward(&b->conv1, x, t, n, b->h_in, b->h_in, scratch);
+    conv2d_forward_add(&b->conv2, t, y, n, b->h_out, b->h_out, scratch, shortcut);
 }
 
 static void forward(model_net *net, const float *input, int n, float *const outs[])

@@ -1,6 +1,7 @@
 /* Worker pool behind parallel_for(): a job is published by bumping a generation counter; workers
  * spin on it for a short while, then sleep on a condition variable; the caller runs the first
- * range itself and waits for the rest the same way. */
+ * range itself and waits for the rest the same way.  While the pool is up, OpenBLAS runs
+ * single-threaded (see parallel.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "extractor/parallel.h"
 
@@ -17,6 +18,7 @@ static struct {
     pthread_mutex_t mu, job_mu;
     pthread_cond_t work, done;
     int refs, nthreads, stop;
+    int blas_threads; /* OpenBLAS's thread count before the pool took over, restored after */
     pthread_t tids[MAX_THREADS];
     atomic_uint gen;
     unsigned start_gen; /* gen when the workers were started: their first job is the next one */
@@ -76,6 +78,8 @@ int parallel_acquire(void)
     if (pool.refs++ == 0) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         int want = openblas_get_num_threads();
+        pool.blas_threads = want;
+        openblas_set_num_threads(1);
         if (cpus > 0 && want > cpus)
             want = (int)cpus;
         if (want > MAX_THREADS)
@@ -90,6 +94,8 @@ int parallel_acquire(void)
             }
             pool.nthreads++;
         }
+        if (pool.nthreads == 1) /* no workers: better OpenBLAS's threads than none */
+            openblas_set_num_threads(want);
     }
     pthread_mutex_unlock(&pool.mu);
     pthread_mutex_unlock(&pool.job_mu);
@@ -110,6 +116,7 @@ void parallel_release(void)
         for (int t = 1; t < pool.nthreads; t++)
             pthread_join(pool.tids[t], NULL);
         pool.nthreads = 1;
+        openblas_set_num_threads(pool.blas_threads);
     }
     pthread_mutex_unlock(&pool.job_mu);
 }

@@ -1,13 +1,16 @@
-/* A small process-wide worker pool for the inference core's own loops (im2col, depthwise,
- * Winograd transforms, epilogues, pooling), sized like OpenBLAS's thread count.  Its workers
- * spin only briefly and then sleep, so they leave the cores to OpenBLAS's threads during GEMMs
- * (OpenMP's default spinning fights them and halves throughput on 2 cores).
+/* A small process-wide worker pool for all of the inference core's threads (GEMM blocks,
+ * im2col, depthwise, Winograd transforms, epilogues, pooling), sized like OpenBLAS's thread
+ * count, which it takes over: while the pool is up OpenBLAS runs single-threaded and the core
+ * splits its GEMMs itself (gemm.h).  One set of threads on the cores: OpenBLAS's idle threads
+ * poll with sched_yield, and beside a second pool they cost ResNet-18 20-27 % on 2 cores.
+ * The workers spin only briefly and then sleep.
  *
- * Manual: parallel_acquire() starts the pool on first use (returns 0, or -1 if no thread could
- * be started: the loops then run on the caller's thread); every acquire is matched by
- * parallel_release(), the last one joins the workers.  parallel_for() splits [0, n) into one
- * contiguous range per thread and returns when all are done; calls from several threads are
- * serialised; fn must not call parallel_for() itself. */
+ * Manual: parallel_acquire() starts the pool on first use and sets OpenBLAS to one thread
+ * (returns 0, or -1 if no thread could be started: the loops then run on the caller's thread);
+ * every acquire is matched by parallel_release(), the last one joins the workers and gives
+ * OpenBLAS its thread count back.  parallel_for() splits [0, n) into one contiguous range per
+ * thread and returns when all are done; calls from several threads are serialised; fn must not
+ * call parallel_for() itself. */
 #ifndef SOLEMATE_PARALLEL_H
 #define SOLEMATE_PARALLEL_H
 

@@ -1,7 +1,8 @@
 /* Inference-core ops against naive reference loops: every convolution path (im2col + sgemm with
  * groups, stride and asymmetric padding; direct 1x1; depthwise; Winograd F(4,3) on sizes that
  * leave partial tiles), TF "SAME" padding, batch-norm folding, ReLU6, max pool with padding,
- * global average pool, fully connected, residual add. */
+ * global average pool, fully connected; every convolution path also with a residual added
+ * before the activation (the fused ResNet join). */
 #include "extractor/blas_kernel.h"
 #include "extractor/activation.h"
 #include "extractor/conv2d.h"
@@ -30,8 +31,8 @@ static float *rand_array(size_t n)
     return a;
 }
 
-/* naive convolution on CNHW data, same semantics as conv2d_forward */
-static void ref_conv(const conv2d *c, const float *in, float *out, int n, int h, int w)
+/* naive convolution on CNHW data, same semantics as conv2d_forward_add (residual may be NULL) */
+static void ref_conv(const conv2d *c, const float *in, const float *residual, float *out, int n, int h, int w)
 {
     int ho, wo, cin_g = c->cin / c->groups, cout_g = c->cout / c->groups;
     conv2d_out_hw(c, h, w, &ho, &wo);
@@ -50,11 +51,14 @@ static void ref_conv(const conv2d *c, const float *in, float *out, int n, int h,
                                 float v = in[(((size_t)(g * cin_g + ci) * (size_t)n + (size_t)img) * (size_t)h + (size_t)y) * (size_t)w + (size_t)x];
                                 s += (double)v * c->weight[(((size_t)o * (size_t)cin_g + (size_t)ci) * (size_t)c->kh + (size_t)ki) * (size_t)c->kw + (size_t)kj];
                             }
+                    size_t at = (((size_t)o * (size_t)n + (size_t)img) * (size_t)ho + (size_t)oy) * (size_t)wo + (size_t)ox;
+                    if (residual)
+                        s += residual[at];
                     if (c->act != ACT_NONE && s < 0)
                         s = 0;
                     if (c->act == ACT_RELU6 && s > 6)
                         s = 6;
-                    out[(((size_t)o * (size_t)n + (size_t)img) * (size_t)ho + (size_t)oy) * (size_t)wo + (size_t)ox] = (float)s;
+                    out[at] = (float)s;
                 }
 }
 
@@ -71,7 +75,8 @@ static double max_rel_diff(const float *a, const float *b, size_t n)
     return mr > 0 ? md / mr : md;
 }
 
-/* Runs conv2d_forward and the reference on random data; returns 1 when they agree. */
+/* Runs conv2d_forward and the reference on random data, without and with a residual; returns 1
+ * when they agree and the kernel the name promises ran. */
 static int conv_case(conv2d *c, int n, int h, int w, const char *what)
 {
     size_t wn = (size_t)c->cout * (size_t)(c->cin / c->groups) * (size_t)c->kh * (size_t)c->kw;
@@ -85,18 +90,24 @@ static int conv_case(conv2d *c, int n, int h, int w, const char *what)
     conv2d_out_hw(c, h, w, &ho, &wo);
     size_t in_n = (size_t)c->cin * (size_t)n * (size_t)h * (size_t)w, out_n = (size_t)c->cout * (size_t)n * (size_t)ho * (size_t)wo;
     float *in = rand_array(in_n), *out = malloc(out_n * sizeof(float)), *want = malloc(out_n * sizeof(float));
+    float *residual = rand_array(out_n);
     float *scratch = malloc((conv2d_scratch_floats(c, n, h, w) + 1) * sizeof(float));
     conv2d_forward(c, in, out, n, h, w, scratch);
-    ref_conv(c, in, want, n, h, w);
+    ref_conv(c, in, NULL, want, n, h, w);
     double r = max_rel_diff(out, want, out_n);
+    conv2d_forward_add(c, in, out, n, h, w, scratch, residual);
+    ref_conv(c, in, residual, want, n, h, w);
+    double r_add = max_rel_diff(out, want, out_n);
     int winograd = conv2d_uses_winograd(c, n, h, w);
-    printf("# %s: %dx%d -> %dx%d, %s, max rel diff %.2g\n", what, h, w, ho, wo, winograd ? "winograd" : "direct/im2col", r);
+    printf("# %s: %dx%d -> %dx%d, %s, max rel diff %.2g, with residual %.2g\n", what, h, w, ho, wo,
+           winograd ? "winograd" : "direct/im2col", r, r_add);
     free(in);
+    free(residual);
     free(out);
     free(want);
     free(scratch);
     conv2d_free(c);
-    return r < 1e-5 && winograd == (strncmp(what, "winograd", 8) == 0);
+    return r < 1e-5 && r_add < 1e-5 && winograd == (strncmp(what, "winograd", 8) == 0);
 }
 
 static void test_conv_im2col_groups_stride_padding(void)
@@ -120,8 +131,11 @@ static void test_conv_im2col_groups_stride_padding(void)
 static void test_conv_pointwise(void)
 {
     conv2d c;
-    CHECK(conv2d_init(&c, 12, 10, 1, 1, 0, 1, ACT_RELU6) == 0);
+    /* 105 columns: the GEMM is split by rows; 1156: by column blocks with a partial last one */
+    CHECK(conv2d_init(&c, 12, 40, 1, 1, 0, 1, ACT_RELU6) == 0);
     CHECK(conv_case(&c, 3, 7, 5, "1x1 pointwise"));
+    CHECK(conv2d_init(&c, 12, 10, 1, 1, 0, 1, ACT_RELU) == 0);
+    CHECK(conv_case(&c, 4, 17, 17, "1x1 pointwise wide"));
 }
 
 static void test_conv_depthwise(void)
@@ -197,11 +211,28 @@ static void test_linear_and_activations(void)
     linear_forward(&l, x, y, 2);
     CHECK(y[0] == 6.5f && y[1] == 0 && y[2] == 5.5f && y[3] == 0);
     float r[4] = {-1, 3, 7, 0.5f};
-    activation_rows(r, 2, 2, b, ACT_RELU6);
+    activation_rows(r, 2, 2, b, NULL, ACT_RELU6);
     CHECK(r[0] == 0 && r[1] == 3.5f && r[2] == 6 && r[3] == 1.5f);
-    float a[3] = {1, -2, 3}, s[3] = {-2, 1, 1};
-    activation_add_relu(a, s, 3);
-    CHECK(a[0] == 0 && a[1] == 0 && a[2] == 4);
+    float a[4] = {1, -2, 3, -4}, s[4] = {-2, 1, 1, 2};
+    activation_rows(a, 2, 2, b, s, ACT_RELU);
+    CHECK(a[0] == 0 && a[1] == 0 && a[2] == 5 && a[3] == 0);
+    /* a fully connected layer wider than one column block (64), batch 3, against a naive loop */
+    enum { IN = 37, OUT = 150, N = 3 };
+    float *lw = rand_array((size_t)IN * OUT), *lb = rand_array(OUT), *lx = rand_array((size_t)N * IN);
+    float ly[N * OUT], want[N * OUT];
+    linear wide = {.in = IN, .out = OUT, .act = ACT_RELU, .weight = lw, .bias = lb};
+    linear_forward(&wide, lx, ly, N);
+    for (int i = 0; i < N; i++)
+        for (int o = 0; o < OUT; o++) {
+            double v = lb[o];
+            for (int k = 0; k < IN; k++)
+                v += (double)lx[i * IN + k] * lw[o * IN + k];
+            want[i * OUT + o] = v > 0 ? (float)v : 0.0f;
+        }
+    CHECK(max_rel_diff(ly, want, N * OUT) < 1e-5);
+    free(lw);
+    free(lb);
+    free(lx);
 }
 
 int main(int argc, char **argv)
