@@ -30,7 +30,9 @@ DEPS_OK       := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 
 CC            ?= cc
 WARN          := -Wall -Wextra -Werror
-CFLAGS_BASE   := -std=c11 -O2 -g $(WARN) -I. -I$(BUILD)/gen -DSOLEMATE_VERSION='"$(VERSION)"' \
+# -fvect-cost-model=dynamic: GCC's -O2 vectoriser otherwise skips every loop of unknown length
+# (the inference core's row loops); SIMD_CLONES (extractor/simd.h) adds the AVX2/AVX-512 builds
+CFLAGS_BASE   := -std=c11 -O2 -fvect-cost-model=dynamic -g $(WARN) -I. -I$(BUILD)/gen -DSOLEMATE_VERSION='"$(VERSION)"' \
                  -DSOLEMATE_DEFAULT_MODELS_DIR='"$(MODELS_DIR)"'
 ifeq ($(SANITIZE),1)
 CFLAGS_BASE   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

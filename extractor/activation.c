@@ -3,6 +3,7 @@
 #include "extractor/activation.h"
 
 #include "extractor/parallel.h"
+#include "extractor/simd.h"
 
 /* below this many values a loop is not worth waking the pool for */
 #define PARALLEL_MIN 65536
@@ -43,8 +44,8 @@ static void row_bias_residual(float *restrict x, const float *restrict res, size
             x[i] += b + res[i];
 }
 
-void activation_block(float *x, size_t ld, int rows, size_t cols, const float *bias, const float *residual,
-                      activation act)
+SIMD_CLONES void activation_block(float *x, size_t ld, int rows, size_t cols, const float *bias,
+                                  const float *residual, activation act)
 {
     for (int r = 0; r < rows; r++) {
         float b = bias ? bias[r] : 0.0f;

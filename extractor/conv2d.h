@@ -44,7 +44,8 @@ void conv2d_out_hw(const conv2d *c, int h, int w, int *ho, int *wo);
 /* 1 when conv2d_forward runs n images of h x w through Winograd (a Winograd-capable layer with
  * enough tiles), 0 when through the other kernels. */
 int conv2d_uses_winograd(const conv2d *c, int n, int h, int w);
-/* Scratch floats conv2d_forward needs for n images of h x w. */
+/* Scratch floats conv2d_forward needs for n images of h x w.  It depends on the worker pool's
+ * thread count (each thread has a slice), so ask after parallel_acquire(). */
 size_t conv2d_scratch_floats(const conv2d *c, int n, int h, int w);
 /* in: cin x n x h x w (CNHW); out: cout x n x ho x wo. */
 void conv2d_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch);

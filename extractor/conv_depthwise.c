@@ -4,6 +4,7 @@
 #include "extractor/conv_kernels.h"
 
 #include "extractor/parallel.h"
+#include "extractor/simd.h"
 
 #include <string.h>
 
@@ -21,7 +22,7 @@ static void tap_row_strided(float *restrict orow, const float *restrict irow, in
 }
 
 /* one image plane of one channel */
-static void plane_forward(const conv2d *c, const float *wk, const float *src, float *o, int h, int w, int ho, int wo)
+SIMD_CLONES static void plane_forward(const conv2d *c, const float *wk, const float *src, float *o, int h, int w, int ho, int wo)
 {
     int s = c->stride;
     memset(o, 0, (size_t)ho * (size_t)wo * sizeof(float));

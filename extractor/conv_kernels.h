@@ -9,11 +9,6 @@
 
 #include "extractor/conv2d.h"
 
-/* cap on the scratch a batched kernel uses before it splits the batch into chunks */
-#ifndef CONV_SCRATCH_CAP
-#define CONV_SCRATCH_CAP ((size_t)16 * 1024 * 1024)
-#endif
-
 size_t conv_im2col_scratch(const conv2d *c, int n, int h, int w);
 void conv_im2col_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
                          const float *residual);

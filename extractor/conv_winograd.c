@@ -1,11 +1,12 @@
 /* 3x3 stride-1 convolution by Winograd F(4x4, 3x3): each 6x6 input tile is transformed (B^T d B),
  * the 36 transformed planes are multiplied by the transformed weights (G g G^T) as 36 batched
  * sgemms (cout x cin times cin x tiles), and each result tile is transformed back (A^T m A) to a
- * 4x4 output block with bias, residual and activation fused.  2.25x-4x fewer multiplies than im2col; the
- * transforms run on the worker pool (parallel.h). */
+ * 4x4 output block with bias, residual and activation fused.  2.25x-4x fewer multiplies than
+ * im2col; the transforms run on the worker pool (parallel.h). */
 #include "extractor/conv_kernels.h"
 
 #include "extractor/parallel.h"
+#include "extractor/simd.h"
 
 #include <cblas.h>
 #include <stdlib.h>
@@ -73,9 +74,11 @@ typedef struct {
     const float *in, *residual; /* residual: NULL or of out's shape, added before the activation */
     float *out;
     float *v, *m; /* transformed input (36 x cin x tiles), products (36 x cout x tiles) */
+    float *strips; /* per thread: (r1 - r0) padded strips */
+    int threads;
     int n, h, w, ho, wo, th, tw;
     long r0, r1;  /* tile rows of this chunk; row r is tile row r % th of image r / th */
-    size_t tiles; /* (r1 - r0) * tw */
+    size_t tiles; /* (r1 - r0) * tw; chunk tile t is column t % tw of row r0 + t / tw */
 } wino_job;
 
 /* A chunk of tile rows (across images) makes one batch of 36 GEMMs: enough tiles to keep the
@@ -95,19 +98,23 @@ static long chunk_rows(const conv2d *c, int n, int ho, int wo)
     return rows < total ? rows : total;
 }
 
+/* one input channel's tile rows of a chunk, padded: 6 rows of 4 tw + 2 columns per tile row */
+static size_t strip_floats(int tw) { return (size_t)ALPHA * (size_t)(tw * TILE + 2); }
+
+/* the transformed input and the products of a chunk, then a padded-strip slice per thread */
 size_t conv_winograd_scratch(const conv2d *c, int n, int h, int w)
 {
     int ho, wo;
     conv2d_out_hw(c, h, w, &ho, &wo);
-    return PLANES * (size_t)(c->cin + c->cout) * (size_t)chunk_rows(c, n, ho, wo) * (size_t)tiles_of(wo);
+    size_t rows = (size_t)chunk_rows(c, n, ho, wo), tw = (size_t)tiles_of(wo);
+    return PLANES * (size_t)(c->cin + c->cout) * rows * tw + (size_t)parallel_threads() * rows * strip_floats((int)tw);
 }
 
-/* Tiles are transformed LANES at a time (consecutive tiles of one tile row) with GCC vector
- * extensions; target_clones builds AVX-512, AVX2 and baseline versions of the hot loops. */
+/* Tiles are transformed LANES at a time (consecutive tiles of a chunk) with GCC vector
+ * extensions, in AVX-512, AVX2 and baseline builds (simd.h). */
 #define LANES 16
 typedef float vf __attribute__((vector_size(LANES * sizeof(float))));
 typedef int vi __attribute__((vector_size(LANES * sizeof(int))));
-#define HOT __attribute__((target_clones("avx512f", "avx2", "default")))
 
 /* unaligned vector load and store (memcpy compiles to one move) */
 #define VLOAD(v, p) memcpy(&(v), (p), sizeof(vf))
@@ -145,122 +152,142 @@ static void pad_rows(const wino_job *j, const float *src, int ty, float *rows, i
     }
 }
 
-/* input transform of channels [begin, end) */
-HOT static void input_transform(void *ctx, long begin, long end)
+/* tiles in a group: LANES consecutive tiles of the chunk, across tile rows and images, so the
+ * vectors are full whatever the width (ResNet's layers are 14, 7, 4 and 2 tiles wide) */
+static int group_count(const wino_job *j, size_t t0) { return j->tiles - t0 < LANES ? (int)(j->tiles - t0) : LANES; }
+
+/* input transform of channels [begin, end): the chunk's tile rows of one channel are padded into
+ * strips (6 rows each), then every group of tiles is transformed from them */
+SIMD_CLONES static void input_transform(const wino_job *j, long begin, long end, float *strips)
 {
-    const wino_job *j = ctx;
     const conv2d *c = j->c;
     size_t hw = (size_t)j->h * (size_t)j->w, plane_stride = (size_t)c->cin * j->tiles;
-    /* padded rows wide enough for a full last group of LANES tiles */
-    int groups = (j->tw + LANES - 1) / LANES, pw = groups * LANES * TILE + 2;
-    float *rows = malloc((size_t)ALPHA * (size_t)pw * sizeof(float));
-    if (!rows)
-        abort();
+    int pw = j->tw * TILE + 2; /* a tile reads columns 4 tx .. 4 tx + 5 */
+    size_t strip = strip_floats(j->tw);
     for (long ci = begin; ci < end; ci++) {
-        float *vbase = j->v + (size_t)ci * j->tiles;
         for (long row = j->r0; row < j->r1; row++) {
             int img = (int)(row / j->th), ty = (int)(row % j->th);
-            const float *src = j->in + ((size_t)ci * (size_t)j->n + (size_t)img) * hw;
-            pad_rows(j, src, ty, rows, pw);
-            for (int g = 0; g < groups; g++) {
-                int tx0 = g * LANES, cnt = j->tw - tx0 < LANES ? j->tw - tx0 : LANES;
-                size_t t0 = (size_t)(row - j->r0) * (size_t)j->tw + (size_t)tx0;
-                vf d[ALPHA][ALPHA], tmp[ALPHA][ALPHA];
+            pad_rows(j, j->in + ((size_t)ci * (size_t)j->n + (size_t)img) * hw, ty, strips + (size_t)(row - j->r0) * strip, pw);
+        }
+        float *vbase = j->v + (size_t)ci * j->tiles;
+        for (size_t t0 = 0; t0 < j->tiles; t0 += LANES) {
+            int cnt = group_count(j, t0);
+            const float *src[LANES];
+            for (int l = 0; l < LANES; l++) {
+                size_t t = t0 + (size_t)(l < cnt ? l : cnt - 1);
+                src[l] = strips + t / (size_t)j->tw * strip + t % (size_t)j->tw * TILE;
+            }
+            vf d[ALPHA][ALPHA], tmp[ALPHA][ALPHA];
+            for (int r = 0; r < ALPHA; r++)
+                for (int s = 0; s < ALPHA; s++)
+                    for (int l = 0; l < LANES; l++)
+                        d[r][s][l] = src[l][(size_t)r * (size_t)pw + (size_t)s];
+            for (int r = 0; r < ALPHA; r++)
+                bt6(d[r], tmp[r]); /* tmp[r][s] = (d B)[r][s] */
+            for (int s = 0; s < ALPHA; s++) {
+                vf col[ALPHA], res[ALPHA];
                 for (int r = 0; r < ALPHA; r++)
-                    for (int s = 0; s < ALPHA; s++) {
-                        const float *p = rows + (size_t)r * (size_t)pw + (size_t)tx0 * TILE + (size_t)s;
-                        for (int l = 0; l < LANES; l++)
-                            d[r][s][l] = p[l * TILE];
-                    }
-                for (int r = 0; r < ALPHA; r++)
-                    bt6(d[r], tmp[r]); /* tmp[r][s] = (d B)[r][s] */
-                for (int s = 0; s < ALPHA; s++) {
-                    vf col[ALPHA], res[ALPHA];
-                    for (int r = 0; r < ALPHA; r++)
-                        col[r] = tmp[r][s];
-                    bt6(col, res);
-                    for (int r = 0; r < ALPHA; r++) {
-                        float *dst = vbase + (size_t)(r * ALPHA + s) * plane_stride + t0;
-                        if (cnt == LANES)
-                            VSTORE(dst, res[r]);
-                        else
-                            for (int l = 0; l < cnt; l++)
-                                dst[l] = res[r][l];
-                    }
+                    col[r] = tmp[r][s];
+                bt6(col, res);
+                for (int r = 0; r < ALPHA; r++) {
+                    float *dst = vbase + (size_t)(r * ALPHA + s) * plane_stride + t0;
+                    if (cnt == LANES)
+                        VSTORE(dst, res[r]);
+                    else
+                        for (int l = 0; l < cnt; l++)
+                            dst[l] = res[r][l];
                 }
             }
         }
     }
-    free(rows);
 }
 
-/* output transform + bias + activation of output channels [begin, end) */
-HOT static void output_transform(void *ctx, long begin, long end)
+/* thread share t of the input channels, with strip slice t */
+static void input_share(void *ctx, long begin, long end)
+{
+    const wino_job *j = ctx;
+    size_t slice = (size_t)(j->r1 - j->r0) * strip_floats(j->tw);
+    for (long t = begin; t < end; t++)
+        input_transform(j, j->c->cin * t / j->threads, j->c->cin * (t + 1) / j->threads, j->strips + (size_t)t * slice);
+}
+
+/* where the 4x4 output block of chunk tile t lands: offset of its top-left value in a channel's
+ * output (image and position), and how many of its rows and columns lie inside the image */
+typedef struct {
+    size_t at;
+    int rows, cols;
+} block_place;
+
+static block_place place_of(const wino_job *j, size_t t)
+{
+    long row = j->r0 + (long)(t / (size_t)j->tw);
+    int img = (int)(row / j->th), y = (int)(row % j->th) * TILE, x = (int)(t % (size_t)j->tw) * TILE;
+    block_place p = {((size_t)img * (size_t)j->ho + (size_t)y) * (size_t)j->wo + (size_t)x,
+                     j->ho - y < TILE ? j->ho - y : TILE, j->wo - x < TILE ? j->wo - x : TILE};
+    return p;
+}
+
+/* output transform + bias + residual + activation of output channels [begin, end) */
+SIMD_CLONES static void output_transform(void *ctx, long begin, long end)
 {
     const wino_job *j = ctx;
     const conv2d *c = j->c;
-    size_t ohw = (size_t)j->ho * (size_t)j->wo, plane_stride = (size_t)c->cout * j->tiles;
-    int groups = (j->tw + LANES - 1) / LANES;
+    size_t plane_stride = (size_t)c->cout * j->tiles, wo = (size_t)j->wo;
+    size_t chan = (size_t)j->n * (size_t)j->ho * wo; /* one output channel, all images */
     const vf zero = {0}, six = zero + 6.0f;
-    for (long co = begin; co < end; co++) {
-        const float *mbase = j->m + (size_t)co * j->tiles;
-        vf bias = zero + c->bias[co];
-        for (long row = j->r0; row < j->r1; row++) {
-            int img = (int)(row / j->th), ty = (int)(row % j->th);
-            size_t plane = ((size_t)co * (size_t)j->n + (size_t)img) * ohw;
-            float *dst = j->out + plane;
-            const float *resid = j->residual ? j->residual + plane : NULL;
-            for (int g = 0; g < groups; g++) {
-                    int tx0 = g * LANES, cnt = j->tw - tx0 < LANES ? j->tw - tx0 : LANES;
-                    size_t t0 = (size_t)(row - j->r0) * (size_t)j->tw + (size_t)tx0;
-                    vf m[ALPHA][ALPHA], tmp[TILE][ALPHA];
-                    for (int k = 0; k < PLANES; k++) {
-                        const float *p = mbase + (size_t)k * plane_stride + t0;
-                        if (cnt == LANES)
-                            VLOAD(m[k / ALPHA][k % ALPHA], p);
-                        else {
-                            m[k / ALPHA][k % ALPHA] = zero;
-                            for (int l = 0; l < cnt; l++)
-                                m[k / ALPHA][k % ALPHA][l] = p[l];
-                        }
-                    }
-                    for (int s = 0; s < ALPHA; s++) {
-                        vf col[ALPHA], res[TILE];
-                        for (int r = 0; r < ALPHA; r++)
-                            col[r] = m[r][s];
-                        at6(col, res);
-                        for (int r = 0; r < TILE; r++)
-                            tmp[r][s] = res[r];
-                    }
-                    for (int r = 0; r < TILE; r++) {
-                        int y = ty * TILE + r;
-                        if (y >= j->ho)
-                            break;
-                        vf res[TILE];
-                        at6(tmp[r], res);
-                        size_t orow = (size_t)y * (size_t)j->wo;
-                        for (int s = 0; s < TILE; s++) {
-                            res[s] += bias;
-                            if (resid)
-                                for (int l = 0; l < cnt; l++) {
-                                    int x = (tx0 + l) * TILE + s;
-                                    res[s][l] += x < j->wo ? resid[orow + (size_t)x] : 0.0f;
-                                }
-                            if (c->act != ACT_NONE)
-                                res[s] = (vf)((vi)res[s] & (res[s] > zero));
-                            if (c->act == ACT_RELU6) {
-                                vi below = res[s] < six;
-                                res[s] = (vf)(((vi)res[s] & below) | ((vi)six & ~below));
-                            }
-                        }
-                        for (int l = 0; l < cnt; l++)
-                            for (int s = 0; s < TILE; s++) {
-                                int x = (tx0 + l) * TILE + s;
-                                if (x < j->wo)
-                                    dst[orow + (size_t)x] = res[s][l];
-                            }
+    for (size_t t0 = 0; t0 < j->tiles; t0 += LANES) {
+        int cnt = group_count(j, t0);
+        block_place place[LANES];
+        for (int l = 0; l < cnt; l++)
+            place[l] = place_of(j, t0 + (size_t)l);
+        for (long co = begin; co < end; co++) {
+            const float *mbase = j->m + (size_t)co * j->tiles + t0;
+            float *dst = j->out + (size_t)co * chan;
+            vf m[ALPHA][ALPHA], tmp[TILE][ALPHA], o[TILE][TILE];
+            for (int k = 0; k < PLANES; k++) {
+                const float *p = mbase + (size_t)k * plane_stride;
+                if (cnt == LANES)
+                    VLOAD(m[k / ALPHA][k % ALPHA], p);
+                else {
+                    m[k / ALPHA][k % ALPHA] = zero;
+                    for (int l = 0; l < cnt; l++)
+                        m[k / ALPHA][k % ALPHA][l] = p[l];
+                }
+            }
+            for (int s = 0; s < ALPHA; s++) {
+                vf col[ALPHA], res[TILE];
+                for (int r = 0; r < ALPHA; r++)
+                    col[r] = m[r][s];
+                at6(col, res);
+                for (int r = 0; r < TILE; r++)
+                    tmp[r][s] = res[r];
+            }
+            vf bias = zero + c->bias[co];
+            for (int r = 0; r < TILE; r++) {
+                at6(tmp[r], o[r]);
+                for (int s = 0; s < TILE; s++)
+                    o[r][s] += bias;
+            }
+            if (j->residual) {
+                const float *res = j->residual + (size_t)co * chan;
+                for (int l = 0; l < cnt; l++)
+                    for (int r = 0; r < place[l].rows; r++)
+                        for (int s = 0; s < place[l].cols; s++)
+                            o[r][s][l] += res[place[l].at + (size_t)r * wo + (size_t)s];
+            }
+            for (int r = 0; r < TILE; r++)
+                for (int s = 0; s < TILE; s++) {
+                    if (c->act != ACT_NONE)
+                        o[r][s] = (vf)((vi)o[r][s] & (o[r][s] > zero));
+                    if (c->act == ACT_RELU6) {
+                        vi below = o[r][s] < six;
+                        o[r][s] = (vf)(((vi)o[r][s] & below) | ((vi)six & ~below));
                     }
                 }
+            for (int l = 0; l < cnt; l++)
+                for (int r = 0; r < place[l].rows; r++)
+                    for (int s = 0; s < place[l].cols; s++)
+                        dst[place[l].at + (size_t)r * wo + (size_t)s] = o[r][s][l];
         }
     }
 }
@@ -286,12 +313,14 @@ void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, 
     j.th = tiles_of(j.ho);
     j.tw = tiles_of(j.wo);
     long chunk = chunk_rows(c, n, j.ho, j.wo), total = (long)n * j.th;
+    j.threads = parallel_threads();
     for (j.r0 = 0; j.r0 < total; j.r0 += chunk) {
         j.r1 = total - j.r0 < chunk ? total : j.r0 + chunk;
         j.tiles = (size_t)(j.r1 - j.r0) * (size_t)j.tw;
         j.v = scratch;
         j.m = scratch + PLANES * (size_t)c->cin * j.tiles;
-        parallel_for(c->cin, input_transform, &j);
+        j.strips = j.m + PLANES * (size_t)c->cout * j.tiles;
+        parallel_for(j.threads, input_share, &j);
         parallel_for(PLANES, plane_gemms, &j);
         parallel_for(c->cout, output_transform, &j);
     }

@@ -19,15 +19,20 @@ typedef struct {
     activation act;
 } gemm_job;
 
+void gemm_single(int m, int n, int k, const float *a, const float *b, int ldb, float *c, int ldc, const float *bias,
+                 const float *residual, activation act)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, ldb, 0.0f, c, ldc);
+    activation_block(c, (size_t)ldc, m, (size_t)n, bias, residual, act);
+}
+
 static void run_block(const gemm_job *j, int r0, int r1, int c0, int c1)
 {
     if (r0 >= r1 || c0 >= c1)
         return;
     size_t off = (size_t)r0 * (size_t)j->ldc + (size_t)c0;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r1 - r0, c1 - c0, j->k, 1.0f,
-                j->a + (size_t)r0 * (size_t)j->k, j->k, j->b + c0, j->ldb, 0.0f, j->c + off, j->ldc);
-    activation_block(j->c + off, (size_t)j->ldc, r1 - r0, (size_t)(c1 - c0), j->bias ? j->bias + r0 : NULL,
-                     j->residual ? j->residual + off : NULL, j->act);
+    gemm_single(r1 - r0, c1 - c0, j->k, j->a + (size_t)r0 * (size_t)j->k, j->b + c0, j->ldb, j->c + off, j->ldc,
+                j->bias ? j->bias + r0 : NULL, j->residual ? j->residual + off : NULL, j->act);
 }
 
 static int min_int(long a, int b) { return a < b ? (int)a : b; }

@@ -12,5 +12,8 @@
 
 void gemm_epilogue(int m, int n, int k, const float *a, const float *b, int ldb, float *c, int ldc,
                    const float *bias, const float *residual, activation act);
+/* The same on the calling thread alone (for work already shared out among the pool). */
+void gemm_single(int m, int n, int k, const float *a, const float *b, int ldb, float *c, int ldc, const float *bias,
+                 const float *residual, activation act);
 
 #endif

@@ -121,6 +121,14 @@ void parallel_release(void)
     pthread_mutex_unlock(&pool.job_mu);
 }
 
+int parallel_threads(void)
+{
+    pthread_mutex_lock(&pool.job_mu);
+    int t = pool.nthreads > 1 ? pool.nthreads : 1;
+    pthread_mutex_unlock(&pool.job_mu);
+    return t;
+}
+
 void parallel_for(long n, parallel_fn fn, void *ctx)
 {
     if (n <= 0)

@@ -19,5 +19,9 @@ typedef void (*parallel_fn)(void *ctx, long begin, long end);
 int parallel_acquire(void);
 void parallel_release(void);
 void parallel_for(long n, parallel_fn fn, void *ctx);
+/* threads parallel_for() runs on (1 when the pool is not up): parallel_for(parallel_threads(), ...)
+ * gives each thread exactly one index, its own slot in a shared scratch buffer.  Not to be called
+ * from inside a parallel_for() function. */
+int parallel_threads(void);
 
 #endif

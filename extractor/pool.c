@@ -3,6 +3,7 @@
 #include "extractor/pool.h"
 
 #include "extractor/parallel.h"
+#include "extractor/simd.h"
 
 #include <float.h>
 
@@ -15,30 +16,53 @@ typedef struct {
     int c, n, h, w, ldo;
 } pool_job;
 
+/* first output index whose window tap dx lands at or right of input index 0, and one past the
+ * last whose tap lands left of input index `in` (the taps in between need no bounds check) */
+static int first_valid(const maxpool2d *p, int dx)
+{
+    int need = p->pad - dx; /* ox * stride >= need */
+    return need <= 0 ? 0 : (need + p->stride - 1) / p->stride;
+}
+
+static int end_valid(const maxpool2d *p, int dx, int in, int out)
+{
+    int last = in - 1 + p->pad - dx; /* ox * stride <= last */
+    if (last < 0)
+        return 0;
+    int e = last / p->stride + 1;
+    return e < out ? e : out;
+}
+
+/* one output row: the max over the window's input rows of every tap, tap by tap, so that each
+ * inner loop is a branch-free strided sweep the vectoriser turns into vector max instructions */
+SIMD_CLONES static void maxpool_row(const maxpool2d *p, const float *src, float *dst, int h, int w, int oy, int wo)
+{
+    for (int ox = 0; ox < wo; ox++)
+        dst[ox] = -FLT_MAX;
+    int y0 = oy * p->stride - p->pad;
+    for (int y = y0 < 0 ? 0 : y0; y < y0 + p->k && y < h; y++) {
+        const float *row = src + (size_t)y * (size_t)w;
+        for (int dx = 0; dx < p->k; dx++) {
+            const float *tap = row + dx - p->pad;
+            int e = end_valid(p, dx, w, wo);
+            for (int ox = first_valid(p, dx); ox < e; ox++) {
+                float v = tap[(size_t)ox * (size_t)p->stride];
+                dst[ox] = v > dst[ox] ? v : dst[ox];
+            }
+        }
+    }
+}
+
 static void maxpool_planes(void *ctx, long begin, long end)
 {
     const pool_job *j = ctx;
-    const maxpool2d *p = j->p;
-    const float *in = j->in;
-    float *out = j->out;
     int h = j->h, w = j->w;
-    int ho = maxpool2d_out_dim(p, h), wo = maxpool2d_out_dim(p, w);
+    int ho = maxpool2d_out_dim(j->p, h), wo = maxpool2d_out_dim(j->p, w);
     for (long pl = begin; pl < end; pl++) {
-        const float *src = in + (size_t)pl * (size_t)h * (size_t)w;
-        float *dst = out + (size_t)pl * (size_t)ho * (size_t)wo;
-        for (int oy = 0; oy < ho; oy++) {
-            int y0 = oy * p->stride - p->pad;
-            for (int ox = 0; ox < wo; ox++) {
-                int x0 = ox * p->stride - p->pad;
-                float m = -FLT_MAX;
-                for (int y = y0 < 0 ? 0 : y0; y < y0 + p->k && y < h; y++)
-                    for (int x = x0 < 0 ? 0 : x0; x < x0 + p->k && x < w; x++) {
-                        float v = src[(size_t)y * (size_t)w + (size_t)x];
-                        m = v > m ? v : m;
-                    }
-                dst[(size_t)oy * (size_t)wo + (size_t)ox] = m;
-            }
-        }
+        const float *src = j->in + (size_t)pl * (size_t)h * (size_t)w;
+        float *dst = j->out + (size_t)pl * (size_t)ho * (size_t)wo;
+        for (int oy = 0; oy < ho; oy++)
+            maxpool_row(j->p, src, dst + (size_t)oy * (size_t)wo, h, w, oy, wo);
     }
 }
 

@@ -117,6 +117,9 @@ static void test_conv_im2col_groups_stride_padding(void)
     CHECK(conv_case(&c, 3, 11, 9, "grouped 3x3/2"));
     CHECK(conv2d_init(&c, 3, 5, 7, 2, 3, 1, ACT_NONE) == 0);
     CHECK(conv_case(&c, 2, 20, 17, "7x7/2 stem-like"));
+    /* 3840 columns: shared out in blocks of 1728, which start and end inside images and rows */
+    CHECK(conv2d_init(&c, 3, 5, 7, 2, 3, 1, ACT_RELU) == 0);
+    CHECK(conv_case(&c, 4, 64, 60, "7x7/2 stem-like in column blocks"));
     CHECK(conv2d_init(&c, 3, 4, 3, 2, 0, 1, ACT_RELU6) == 0);
     c.pad_b = c.pad_r = 1; /* TF SAME on an even input */
     CHECK(conv_case(&c, 2, 8, 10, "3x3/2 asymmetric pad"));
@@ -186,6 +189,35 @@ static void test_fold_bn(void)
     conv2d_free(&c);
 }
 
+/* naive max pool over one plane: every window tap bounds-checked, padding never counted */
+static float ref_maxpool_at(const maxpool2d *p, const float *src, int h, int w, int oy, int ox)
+{
+    float m = -FLT_MAX;
+    for (int y = oy * p->stride - p->pad; y < oy * p->stride - p->pad + p->k; y++)
+        for (int x = ox * p->stride - p->pad; x < ox * p->stride - p->pad + p->k; x++)
+            if (y >= 0 && y < h && x >= 0 && x < w && src[y * w + x] > m)
+                m = src[y * w + x];
+    return m;
+}
+
+/* ResNet's 3x3/2 pad 1 and VGG's 2x2/2 on odd and even sizes, several planes at once; values
+ * all negative so that a padded zero would win if it were counted */
+static int maxpool_case(maxpool2d p, int planes, int h, int w)
+{
+    int ho = maxpool2d_out_dim(&p, h), wo = maxpool2d_out_dim(&p, w), bad = 0;
+    float *in = rand_array((size_t)planes * (size_t)(h * w)), *out = malloc((size_t)planes * (size_t)(ho * wo) * sizeof *out);
+    for (size_t i = 0; i < (size_t)planes * (size_t)(h * w); i++)
+        in[i] = in[i] - 2.0f;
+    maxpool2d_forward(&p, in, out, planes, 1, h, w);
+    for (int pl = 0; pl < planes; pl++)
+        for (int oy = 0; oy < ho; oy++)
+            for (int ox = 0; ox < wo; ox++)
+                bad += out[(pl * ho + oy) * wo + ox] != ref_maxpool_at(&p, in + pl * h * w, h, w, oy, ox);
+    free(in);
+    free(out);
+    return bad == 0;
+}
+
 static void test_pools(void)
 {
     /* 1 channel, 1 image, 4x4 of -16..-1: padding must never win the max */
@@ -196,6 +228,10 @@ static void test_pools(void)
     CHECK(maxpool2d_out_dim(&p, 4) == 2);
     maxpool2d_forward(&p, in, out, 1, 1, 4, 4);
     CHECK(out[0] == -11 && out[1] == -9 && out[2] == -3 && out[3] == -1);
+    CHECK(maxpool_case((maxpool2d){3, 2, 1}, 5, 17, 23));
+    CHECK(maxpool_case((maxpool2d){3, 2, 1}, 3, 112, 112));
+    CHECK(maxpool_case((maxpool2d){2, 2, 0}, 4, 14, 15));
+    CHECK(maxpool_case((maxpool2d){3, 1, 1}, 2, 9, 8));
     global_avgpool_forward(in, avg, 1, 1, 16, 1);
     CHECK(fabsf(avg[0] + 8.5f) < 1e-6f);
     /* CNHW 2 channels x 2 images x 2 values -> n x c */
