@@ -8,7 +8,7 @@
 /* below this many values a loop is not worth waking the pool for */
 #define PARALLEL_MIN 65536
 
-static float apply(float v, activation act)
+SIMD_INLINE float apply(float v, activation act)
 {
     if (act != ACT_NONE)
         v = v > 0.0f ? v : 0.0f;
@@ -18,7 +18,7 @@ static float apply(float v, activation act)
 }
 
 /* one loop per case, so each vectorises without a branch inside */
-static void row_bias(float *restrict x, size_t len, float b, activation act)
+SIMD_INLINE void row_bias(float *restrict x, size_t len, float b, activation act)
 {
     if (act == ACT_RELU)
         for (size_t i = 0; i < len; i++)
@@ -31,7 +31,7 @@ static void row_bias(float *restrict x, size_t len, float b, activation act)
             x[i] += b;
 }
 
-static void row_bias_residual(float *restrict x, const float *restrict res, size_t len, float b, activation act)
+SIMD_INLINE void row_bias_residual(float *restrict x, const float *restrict res, size_t len, float b, activation act)
 {
     if (act == ACT_RELU)
         for (size_t i = 0; i < len; i++)

@@ -101,8 +101,10 @@ int conv2d_uses_winograd(const conv2d *c, int n, int h, int w)
 
 size_t conv2d_scratch_floats(const conv2d *c, int n, int h, int w)
 {
-    if (is_depthwise(c) || is_pointwise(c))
+    if (is_pointwise(c))
         return 0;
+    if (is_depthwise(c))
+        return conv_depthwise_scratch(c, h, w);
     if (conv2d_uses_winograd(c, n, h, w))
         return conv_winograd_scratch(c, n, h, w);
     return conv_im2col_scratch(c, n, h, w);
@@ -117,8 +119,7 @@ void conv2d_forward_add(const conv2d *c, const float *in, float *out, int n, int
     if (conv2d_uses_winograd(c, n, h, w)) {
         conv_winograd_forward(c, in, out, n, h, w, scratch, residual);
     } else if (is_depthwise(c)) {
-        conv_depthwise_forward(c, in, out, n, h, w);
-        activation_rows(out, c->cout, plane, c->bias, residual, c->act);
+        conv_depthwise_forward(c, in, out, n, h, w, scratch, residual);
     } else if (is_pointwise(c)) {
         gemm_epilogue(c->cout, (int)plane, c->cin, c->weight, in, (int)plane, out, (int)plane, c->bias, residual,
                       c->act);

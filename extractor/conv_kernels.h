@@ -1,9 +1,8 @@
 /* Internal to the convolution layer: the kernels conv2d_forward() dispatches to (im2col +
  * sgemm, direct 1x1 sgemm, depthwise loops, Winograd F(4,3)) and their scratch needs.
  *
- * Manual: same layout and contracts as conv2d_forward_add() in conv2d.h; the kernels write the
- * finished output (bias, residual, activation), except the depthwise one, whose epilogue
- * conv2d.c applies. */
+ * Manual: same layout and contracts as conv2d_forward_add() in conv2d.h; every kernel writes the
+ * finished output (bias, residual, activation). */
 #ifndef SOLEMATE_CONV_KERNELS_H
 #define SOLEMATE_CONV_KERNELS_H
 
@@ -24,6 +23,8 @@ void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, 
                            const float *residual);
 /* writes the raw convolution: no bias, no activation */
 
-void conv_depthwise_forward(const conv2d *c, const float *in, float *out, int n, int h, int w);
+size_t conv_depthwise_scratch(const conv2d *c, int h, int w);
+void conv_depthwise_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
+                            const float *residual);
 
 #endif

@@ -11,4 +11,8 @@
 #define SIMD_CLONES
 #endif
 
+/* SIMD_INLINE marks a loop helper of a SIMD_CLONES function: always inlined, so that each clone
+ * builds it with its own instruction set (a separate function would be built for the baseline). */
+#define SIMD_INLINE static inline __attribute__((always_inline))
+
 #endif

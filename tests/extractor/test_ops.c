@@ -156,6 +156,14 @@ static void test_conv_depthwise(void)
     conv2d_pad_same(&c, 11, 11);
     CHECK(c.pad_t == 1 && c.pad_b == 1);
     CHECK(conv_case(&c, 2, 11, 11, "depthwise 3x3/2 SAME odd"));
+    /* rows wide enough for the vectorised inner sweep, and a 5x5 kernel (bounds-checked path) */
+    CHECK(conv2d_init(&c, 3, 3, 3, 1, 1, 3, ACT_RELU6) == 0);
+    CHECK(conv_case(&c, 2, 29, 45, "depthwise 3x3/1 wide"));
+    CHECK(conv2d_init(&c, 3, 3, 3, 2, 0, 3, ACT_RELU) == 0);
+    conv2d_pad_same(&c, 40, 38);
+    CHECK(conv_case(&c, 2, 40, 38, "depthwise 3x3/2 wide"));
+    CHECK(conv2d_init(&c, 2, 2, 5, 1, 2, 2, ACT_NONE) == 0);
+    CHECK(conv_case(&c, 2, 12, 13, "depthwise 5x5/1"));
 }
 
 static void test_conv_winograd(void)
