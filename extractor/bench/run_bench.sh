@@ -25,6 +25,8 @@ results=$(dirname "$bench")/extractor_results.txt
 echo "== solemate-extractor inference core, $THREADS threads (OpenBLAS $THREADS + our worker pool)"
 peak=$("$fma_peak" "$THREADS" | sed -n "s/^RESULT .*\"what\":\"fma\".*\"threads\":$THREADS,\"gflops\":\([0-9.]*\).*/\1/p" | sort -g | tail -1)
 echo "fp32 FMA ceiling ($THREADS threads, fma_peak.c): ${peak:-?} GFLOP/s"
+echo "GFLOP/s: the model's nominal FLOPs (direct convolution) over the time taken; Winograd layers do"
+echo "2.25-4x fewer multiplies, so a figure above 100 % of the FMA ceiling is real, not an error"
 : >"$results"
 for m in ${MODELS//,/ }; do
     case $m in
