@@ -24,7 +24,7 @@ typedef struct {
     const conv2d *c;
     const float *in, *residual;
     float *out, *scratch;
-    int n, h, w, ho, wo, threads;
+    int n, h, w, ho, wo;
 } depthwise_job;
 
 /* output row from 3 padded input rows: input column of ox is ox * s (inlined with a constant s,
@@ -87,23 +87,20 @@ static void pad_plane(const conv2d *c, const float *src, int h, int w, float *ds
     memset(dst + (size_t)(h + c->pad_t) * (size_t)pw, 0, (size_t)c->pad_b * (size_t)pw * sizeof(float));
 }
 
-/* thread share t of the planes (channel-major: plane p is image p % n of channel p / n) */
-static void planes_share(void *ctx, long begin, long end)
+/* a thread's share of the planes (channel-major: plane p is image p % n of channel p / n), each
+ * padded into its scratch slice */
+static void planes_share(void *ctx, int slot, long begin, long end)
 {
     const depthwise_job *j = ctx;
     const conv2d *c = j->c;
     size_t hw = (size_t)j->h * (size_t)j->w, ohw = (size_t)j->ho * (size_t)j->wo;
-    long planes = (long)c->cout * j->n;
-    for (long t = begin; t < end; t++) {
-        float *pad = j->scratch + (size_t)t * (size_t)padded_h(c, j->h) * (size_t)padded_w(c, j->w);
-        for (long p = planes * t / j->threads; p < planes * (t + 1) / j->threads; p++) {
-            size_t ch = (size_t)(p / j->n);
-            float *o = j->out + (size_t)p * ohw;
-            pad_plane(c, j->in + (size_t)p * hw, j->h, j->w, pad);
-            plane_forward(j, c->weight + ch * (size_t)c->kh * (size_t)c->kw, pad, o);
-            activation_block(o, ohw, 1, ohw, c->bias + ch, j->residual ? j->residual + (size_t)p * ohw : NULL,
-                             c->act);
-        }
+    float *pad = j->scratch + (size_t)slot * (size_t)padded_h(c, j->h) * (size_t)padded_w(c, j->w);
+    for (long p = begin; p < end; p++) {
+        size_t ch = (size_t)(p / j->n);
+        float *o = j->out + (size_t)p * ohw;
+        pad_plane(c, j->in + (size_t)p * hw, j->h, j->w, pad);
+        plane_forward(j, c->weight + ch * (size_t)c->kh * (size_t)c->kw, pad, o);
+        activation_block(o, ohw, 1, ohw, c->bias + ch, j->residual ? j->residual + (size_t)p * ohw : NULL, c->act);
     }
 }
 
@@ -111,7 +108,7 @@ void conv_depthwise_forward(const conv2d *c, const float *in, float *out, int n,
                             const float *residual)
 {
     depthwise_job job = {.c = c, .in = in, .residual = residual, .out = out, .scratch = scratch,
-                         .n = n, .h = h, .w = w, .threads = parallel_threads()};
+                         .n = n, .h = h, .w = w};
     conv2d_out_hw(c, h, w, &job.ho, &job.wo);
-    parallel_for(job.threads, planes_share, &job);
+    parallel_shares((long)c->cout * n, planes_share, &job);
 }

@@ -43,7 +43,7 @@ typedef struct {
     const float *residual;
     float *out, *scratch;
     int n, h, w, ho, wo, group;
-    size_t columns, threads;
+    size_t columns;
 } im2col_job;
 
 /* Row r (input channel, kernel tap) of the im2col matrix over columns [c0, c0 + cnt) into dst. */
@@ -95,17 +95,14 @@ static void columns_block(const im2col_job *j, size_t c0, size_t cnt, float *col
                 c->act);
 }
 
-/* thread share t of the columns, block by block in scratch slice t */
-static void share_range(void *ctx, long begin, long end)
+/* a thread's share of the columns, block by block in its scratch slice */
+static void columns_share(void *ctx, int slot, long begin, long end)
 {
     const im2col_job *j = ctx;
-    size_t block = block_cols(j->c);
-    for (long t = begin; t < end; t++) {
-        float *cols = j->scratch + (size_t)t * col_rows(j->c) * block;
-        size_t c1 = j->columns * (size_t)(t + 1) / j->threads;
-        for (size_t c0 = j->columns * (size_t)t / j->threads; c0 < c1; c0 += block)
-            columns_block(j, c0, c1 - c0 < block ? c1 - c0 : block, cols);
-    }
+    size_t block = block_cols(j->c), c1 = (size_t)end;
+    float *cols = j->scratch + (size_t)slot * col_rows(j->c) * block;
+    for (size_t c0 = (size_t)begin; c0 < c1; c0 += block)
+        columns_block(j, c0, c1 - c0 < block ? c1 - c0 : block, cols);
 }
 
 /* whole-matrix path: rows [begin, end) of the im2col matrix */
@@ -126,8 +123,7 @@ void conv_im2col_forward(const conv2d *c, const float *in, float *out, int n, in
     for (j.group = 0; j.group < c->groups; j.group++) {
         j.in = in + (size_t)j.group * (size_t)cin_g * (size_t)n * (size_t)h * (size_t)w;
         if (by_blocks(c, j.columns)) {
-            j.threads = (size_t)parallel_threads();
-            parallel_for((long)j.threads, share_range, &j);
+            parallel_shares((long)j.columns, columns_share, &j);
             continue;
         }
         size_t off = (size_t)j.group * (size_t)cout_g * j.columns;

@@ -75,7 +75,6 @@ typedef struct {
     float *out;
     float *v, *m; /* transformed input (36 x cin x tiles), products (36 x cout x tiles) */
     float *strips; /* per thread: (r1 - r0) padded strips */
-    int threads;
     int n, h, w, ho, wo, th, tw;
     long r0, r1;  /* tile rows of this chunk; row r is tile row r % th of image r / th */
     size_t tiles; /* (r1 - r0) * tw; chunk tile t is column t % tw of row r0 + t / tw */
@@ -202,13 +201,11 @@ SIMD_CLONES static void input_transform(const wino_job *j, long begin, long end,
     }
 }
 
-/* thread share t of the input channels, with strip slice t */
-static void input_share(void *ctx, long begin, long end)
+/* a thread's share of the input channels, with its slice of the strips */
+static void input_share(void *ctx, int slot, long begin, long end)
 {
     const wino_job *j = ctx;
-    size_t slice = (size_t)(j->r1 - j->r0) * strip_floats(j->tw);
-    for (long t = begin; t < end; t++)
-        input_transform(j, j->c->cin * t / j->threads, j->c->cin * (t + 1) / j->threads, j->strips + (size_t)t * slice);
+    input_transform(j, begin, end, j->strips + (size_t)slot * (size_t)(j->r1 - j->r0) * strip_floats(j->tw));
 }
 
 /* where the 4x4 output block of chunk tile t lands: offset of its top-left value in a channel's
@@ -315,14 +312,13 @@ void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, 
     j.th = tiles_of(j.ho);
     j.tw = tiles_of(j.wo);
     long chunk = chunk_rows(c, n, j.ho, j.wo), total = (long)n * j.th;
-    j.threads = parallel_threads();
     for (j.r0 = 0; j.r0 < total; j.r0 += chunk) {
         j.r1 = total - j.r0 < chunk ? total : j.r0 + chunk;
         j.tiles = (size_t)(j.r1 - j.r0) * (size_t)j.tw;
         j.v = scratch;
         j.m = scratch + PLANES * (size_t)c->cin * j.tiles;
         j.strips = j.m + PLANES * (size_t)c->cout * j.tiles;
-        parallel_for(j.threads, input_share, &j);
+        parallel_shares(c->cin, input_share, &j);
         parallel_for(PLANES, plane_gemms, &j);
         parallel_for(c->cout, output_transform, &j);
     }

@@ -156,3 +156,23 @@ void parallel_for(long n, parallel_fn fn, void *ctx)
     pthread_mutex_unlock(&pool.mu);
     pthread_mutex_unlock(&pool.job_mu);
 }
+
+typedef struct {
+    parallel_share_fn fn;
+    void *ctx;
+    long n;
+    int threads;
+} share_job;
+
+static void run_shares(void *ctx, long begin, long end)
+{
+    const share_job *s = ctx;
+    for (long t = begin; t < end; t++)
+        s->fn(s->ctx, (int)t, s->n * t / s->threads, s->n * (t + 1) / s->threads);
+}
+
+void parallel_shares(long n, parallel_share_fn fn, void *ctx)
+{
+    share_job s = {fn, ctx, n, parallel_threads()};
+    parallel_for(s.threads, run_shares, &s);
+}
