@@ -1,12 +1,8 @@
-/* Bias + residual + ReLU/ReLU6 epilogue, written as plain loops that the compiler vectorises,
- * shared out among the worker pool (parallel.h) when large. */
+/* Bias + residual + ReLU/ReLU6 epilogue, written as plain loops that the compiler vectorises
+ * (in AVX-512, AVX2 and baseline builds, simd.h). */
 #include "extractor/activation.h"
 
-#include "extractor/parallel.h"
 #include "extractor/simd.h"
-
-/* below this many values a loop is not worth waking the pool for */
-#define PARALLEL_MIN 65536
 
 SIMD_INLINE float apply(float v, activation act)
 {
@@ -55,28 +51,4 @@ SIMD_CLONES void activation_block(float *x, size_t ld, int rows, size_t cols, co
         else
             row_bias(row, cols, b, act);
     }
-}
-
-typedef struct {
-    float *x;
-    size_t len;
-    const float *bias, *residual;
-    activation act;
-} rows_job;
-
-static void rows_range(void *ctx, long begin, long end)
-{
-    const rows_job *j = ctx;
-    size_t off = (size_t)begin * j->len;
-    activation_block(j->x + off, j->len, (int)(end - begin), j->len, j->bias ? j->bias + begin : NULL,
-                     j->residual ? j->residual + off : NULL, j->act);
-}
-
-void activation_rows(float *x, int rows, size_t len, const float *bias, const float *residual, activation act)
-{
-    rows_job job = {x, len, bias, residual, act};
-    if ((size_t)rows * len < PARALLEL_MIN)
-        rows_range(&job, 0, rows);
-    else
-        parallel_for(rows, rows_range, &job);
 }

@@ -2,9 +2,9 @@
  * shortcut of a ResNet block) and ReLU/ReLU6, applied to the rows of a convolution's or fully
  * connected layer's output.
  *
- * Manual: pure functions over caller-owned float arrays; no allocation, no failure.
- * activation_block() runs on the calling thread (safe from any thread on disjoint data);
- * activation_rows() shares large arrays out among the worker pool (parallel.h). */
+ * Manual: a pure function over caller-owned float arrays; no allocation, no failure.  It runs on
+ * the calling thread (safe from any thread on disjoint data): the kernels call it on each block
+ * they finish, while it is in cache. */
 #ifndef SOLEMATE_ACTIVATION_H
 #define SOLEMATE_ACTIVATION_H
 
@@ -16,7 +16,5 @@ typedef enum { ACT_NONE = 0, ACT_RELU, ACT_RELU6 } activation;
  * per row) and residual (same layout as x) may be NULL. */
 void activation_block(float *x, size_t ld, int rows, size_t cols, const float *bias, const float *residual,
                       activation act);
-/* The same over a contiguous rows x len array. */
-void activation_rows(float *x, int rows, size_t len, const float *bias, const float *residual, activation act);
 
 #endif

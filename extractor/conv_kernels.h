@@ -21,7 +21,6 @@ int conv_winograd_prepare(conv2d *c);
 size_t conv_winograd_scratch(const conv2d *c, int n, int h, int w);
 void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,
                            const float *residual);
-/* writes the raw convolution: no bias, no activation */
 
 size_t conv_depthwise_scratch(const conv2d *c, int h, int w);
 void conv_depthwise_forward(const conv2d *c, const float *in, float *out, int n, int h, int w, float *scratch,

@@ -255,10 +255,10 @@ static void test_linear_and_activations(void)
     linear_forward(&l, x, y, 2);
     CHECK(y[0] == 6.5f && y[1] == 0 && y[2] == 5.5f && y[3] == 0);
     float r[4] = {-1, 3, 7, 0.5f};
-    activation_rows(r, 2, 2, b, NULL, ACT_RELU6);
+    activation_block(r, 2, 2, 2, b, NULL, ACT_RELU6);
     CHECK(r[0] == 0 && r[1] == 3.5f && r[2] == 6 && r[3] == 1.5f);
     float a[4] = {1, -2, 3, -4}, s[4] = {-2, 1, 1, 2};
-    activation_rows(a, 2, 2, b, s, ACT_RELU);
+    activation_block(a, 2, 2, 2, b, s, ACT_RELU);
     CHECK(a[0] == 0 && a[1] == 0 && a[2] == 5 && a[3] == 0);
     /* a fully connected layer wider than one column block (64), batch 3, against a naive loop */
     enum { IN = 37, OUT = 150, N = 3 };
