@@ -87,10 +87,12 @@ class Server:
 
 
 def read_log(path):
+    """The log's complete lines; a last line the server is still writing (no newline yet) waits
+    for the next read."""
     if not os.path.exists(path):
         return []
     with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        return [json.loads(line) for line in f if line.endswith("\n") and line.strip()]
 
 
 def tap(results):
