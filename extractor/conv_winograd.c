@@ -74,7 +74,7 @@ typedef struct {
     const float *in, *residual; /* residual: NULL or of out's shape, added before the activation */
     float *out;
     float *v, *m; /* transformed input (36 x cin x tiles), products (36 x cout x tiles) */
-    float *strips; /* per thread: (r1 - r0) padded strips */
+    float *strips; /* per thread: (r1 - r0) padded strips, or the output transform's stage */
     int n, h, w, ho, wo, th, tw;
     long r0, r1;  /* tile rows of this chunk; row r is tile row r % th of image r / th */
     size_t tiles; /* (r1 - r0) * tw; chunk tile t is column t % tw of row r0 + t / tw */
@@ -97,7 +97,8 @@ static long chunk_rows(const conv2d *c, int n, int ho, int wo)
     return rows < total ? rows : total;
 }
 
-/* one input channel's tile rows of a chunk, padded: 6 rows of 4 tw + 2 columns per tile row */
+/* one input channel's tile rows of a chunk, padded: 6 rows of 4 tw + 2 columns per tile row; the
+ * output transform reuses a thread's strips as its stage (4 rows of 4 tw per tile row: fewer) */
 static size_t strip_floats(int tw) { return (size_t)ALPHA * (size_t)(tw * TILE + 2); }
 
 /* the transformed input and the products of a chunk, then a padded-strip slice per thread */
@@ -201,94 +202,100 @@ SIMD_CLONES static void input_transform(const wino_job *j, long begin, long end,
     }
 }
 
+/* the strips of the thread in slot (parallel_shares) */
+static float *thread_strips(const wino_job *j, int slot)
+{
+    return j->strips + (size_t)slot * (size_t)(j->r1 - j->r0) * strip_floats(j->tw);
+}
+
 /* a thread's share of the input channels, with its slice of the strips */
 static void input_share(void *ctx, int slot, long begin, long end)
 {
-    const wino_job *j = ctx;
-    input_transform(j, begin, end, j->strips + (size_t)slot * (size_t)(j->r1 - j->r0) * strip_floats(j->tw));
+    input_transform(ctx, begin, end, thread_strips(ctx, slot));
 }
 
-/* where the 4x4 output block of chunk tile t lands: offset of its top-left value in a channel's
- * output (image and position), and how many of its rows and columns lie inside the image */
-typedef struct {
-    size_t at;
-    int rows, cols;
-} block_place;
-
-static block_place place_of(const wino_job *j, size_t t)
+/* out[4 l + s] = a[s][l] across four vectors (out[q] holds tiles 4q .. 4q + 3): one output row
+ * of LANES consecutive tiles, laid out as consecutive 4-column blocks */
+SIMD_INLINE void interleave4(const vf a[TILE], vf out[TILE])
 {
-    long row = j->r0 + (long)(t / (size_t)j->tw);
-    int img = (int)(row / j->th), y = (int)(row % j->th) * TILE, x = (int)(t % (size_t)j->tw) * TILE;
-    block_place p = {((size_t)img * (size_t)j->ho + (size_t)y) * (size_t)j->wo + (size_t)x,
-                     j->ho - y < TILE ? j->ho - y : TILE, j->wo - x < TILE ? j->wo - x : TILE};
-    return p;
+    const vi lo = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
+    const vi hi = lo + 8;
+    const vi even = {0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23};
+    const vi odd = even + 8;
+    vf lo01 = __builtin_shuffle(a[0], a[1], lo), hi01 = __builtin_shuffle(a[0], a[1], hi);
+    vf lo23 = __builtin_shuffle(a[2], a[3], lo), hi23 = __builtin_shuffle(a[2], a[3], hi);
+    out[0] = __builtin_shuffle(lo01, lo23, even);
+    out[1] = __builtin_shuffle(lo01, lo23, odd);
+    out[2] = __builtin_shuffle(hi01, hi23, even);
+    out[3] = __builtin_shuffle(hi01, hi23, odd);
 }
 
-/* output transform + bias + residual + activation of output channels [begin, end) */
-SIMD_CLONES static void output_transform(void *ctx, long begin, long end)
+/* A^T m A of the group of tiles at t0 (cnt of them) of output channel co, plus its bias, into
+ * stage: row r of the 4x4 blocks of every chunk tile at stage + r * 4 tiles, tile t at column 4 t */
+SIMD_INLINE void transform_group(const wino_job *j, long co, size_t t0, int cnt, float *stage)
 {
-    const wino_job *j = ctx;
-    const conv2d *c = j->c;
-    size_t plane_stride = (size_t)c->cout * j->tiles, wo = (size_t)j->wo;
-    size_t chan = (size_t)j->n * (size_t)j->ho * wo; /* one output channel, all images */
-    const vf zero = {0}, six = zero + 6.0f;
-    for (size_t t0 = 0; t0 < j->tiles; t0 += LANES) {
-        int cnt = group_count(j, t0);
-        block_place place[LANES];
-        for (int l = 0; l < cnt; l++)
-            place[l] = place_of(j, t0 + (size_t)l);
-        for (long co = begin; co < end; co++) {
-            const float *mbase = j->m + (size_t)co * j->tiles + t0;
-            float *dst = j->out + (size_t)co * chan;
-            vf m[ALPHA][ALPHA], tmp[TILE][ALPHA], o[TILE][TILE];
-            for (int k = 0; k < PLANES; k++) {
-                const float *p = mbase + (size_t)k * plane_stride;
-                /* the next channel's products: 36 streams outrun the hardware prefetcher */
-                __builtin_prefetch(p + j->tiles);
-                if (cnt == LANES)
-                    VLOAD(m[k / ALPHA][k % ALPHA], p);
-                else {
-                    m[k / ALPHA][k % ALPHA] = zero;
-                    for (int l = 0; l < cnt; l++)
-                        m[k / ALPHA][k % ALPHA][l] = p[l];
-                }
-            }
-            for (int s = 0; s < ALPHA; s++) {
-                vf col[ALPHA], res[TILE];
-                for (int r = 0; r < ALPHA; r++)
-                    col[r] = m[r][s];
-                at6(col, res);
-                for (int r = 0; r < TILE; r++)
-                    tmp[r][s] = res[r];
-            }
-            vf bias = zero + c->bias[co];
-            for (int r = 0; r < TILE; r++) {
-                at6(tmp[r], o[r]);
-                for (int s = 0; s < TILE; s++)
-                    o[r][s] += bias;
-            }
-            if (j->residual) {
-                const float *res = j->residual + (size_t)co * chan;
-                for (int l = 0; l < cnt; l++)
-                    for (int r = 0; r < place[l].rows; r++)
-                        for (int s = 0; s < place[l].cols; s++)
-                            o[r][s][l] += res[place[l].at + (size_t)r * wo + (size_t)s];
-            }
-            for (int r = 0; r < TILE; r++)
-                for (int s = 0; s < TILE; s++) {
-                    if (c->act != ACT_NONE)
-                        o[r][s] = (vf)((vi)o[r][s] & (o[r][s] > zero));
-                    if (c->act == ACT_RELU6) {
-                        vi below = o[r][s] < six;
-                        o[r][s] = (vf)(((vi)o[r][s] & below) | ((vi)six & ~below));
-                    }
-                }
+    size_t plane_stride = (size_t)j->c->cout * j->tiles;
+    const float *mbase = j->m + (size_t)co * j->tiles + t0;
+    const vf zero = {0};
+    vf m[ALPHA][ALPHA], tmp[TILE][ALPHA];
+    for (int k = 0; k < PLANES; k++) {
+        const float *p = mbase + (size_t)k * plane_stride;
+        if (cnt == LANES)
+            VLOAD(m[k / ALPHA][k % ALPHA], p);
+        else {
+            m[k / ALPHA][k % ALPHA] = zero;
             for (int l = 0; l < cnt; l++)
-                for (int r = 0; r < place[l].rows; r++)
-                    for (int s = 0; s < place[l].cols; s++)
-                        dst[place[l].at + (size_t)r * wo + (size_t)s] = o[r][s][l];
+                m[k / ALPHA][k % ALPHA][l] = p[l];
         }
     }
+    for (int s = 0; s < ALPHA; s++) {
+        vf col[ALPHA], res[TILE];
+        for (int r = 0; r < ALPHA; r++)
+            col[r] = m[r][s];
+        at6(col, res);
+        for (int r = 0; r < TILE; r++)
+            tmp[r][s] = res[r];
+    }
+    vf bias = zero + j->c->bias[co];
+    for (int r = 0; r < TILE; r++) {
+        vf o[TILE], row[TILE];
+        at6(tmp[r], o);
+        for (int s = 0; s < TILE; s++)
+            o[s] += bias;
+        interleave4(o, row);
+        float *dst = stage + (size_t)r * TILE * j->tiles + TILE * t0;
+        if (cnt == LANES)
+            for (int q = 0; q < TILE; q++)
+                VSTORE(dst + q * LANES, row[q]);
+        else
+            memcpy(dst, row, (size_t)cnt * TILE * sizeof(float));
+    }
+}
+
+/* output transform + bias + residual + activation of output channels [begin, end): the tiles of
+ * a channel are transformed into the thread's stage, then copied out a tile row at a time (4
+ * contiguous image rows) and finished with the residual and the activation while in cache */
+SIMD_CLONES static void output_transform(const wino_job *j, long begin, long end, float *stage)
+{
+    size_t wo = (size_t)j->wo, chan = (size_t)j->n * (size_t)j->ho * wo; /* one channel, all images */
+    for (long co = begin; co < end; co++) {
+        for (size_t t0 = 0; t0 < j->tiles; t0 += LANES)
+            transform_group(j, co, t0, group_count(j, t0), stage);
+        for (long row = j->r0; row < j->r1; row++) {
+            int img = (int)(row / j->th), y = (int)(row % j->th) * TILE, rows = j->ho - y < TILE ? j->ho - y : TILE;
+            size_t at = (size_t)co * chan + ((size_t)img * (size_t)j->ho + (size_t)y) * wo;
+            const float *src = stage + (size_t)(row - j->r0) * (size_t)j->tw * TILE;
+            for (int r = 0; r < rows; r++)
+                memcpy(j->out + at + (size_t)r * wo, src + (size_t)r * TILE * j->tiles, wo * sizeof(float));
+            activation_block(j->out + at, wo, rows, wo, NULL, j->residual ? j->residual + at : NULL, j->c->act);
+        }
+    }
+}
+
+/* a thread's share of the output channels, with its slice of the scratch as the stage */
+static void output_share(void *ctx, int slot, long begin, long end)
+{
+    output_transform(ctx, begin, end, thread_strips(ctx, slot));
 }
 
 /* the GEMMs of transformed planes [begin, end): m[k] = U[k] (cout x cin) * v[k] (cin x tiles),
@@ -320,6 +327,6 @@ void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, 
         j.strips = j.m + PLANES * (size_t)c->cout * j.tiles;
         parallel_shares(c->cin, input_share, &j);
         parallel_for(PLANES, plane_gemms, &j);
-        parallel_for(c->cout, output_transform, &j);
+        parallel_shares(c->cout, output_share, &j);
     }
 }
