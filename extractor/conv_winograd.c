@@ -74,7 +74,7 @@ typedef struct {
     const float *in, *residual; /* residual: NULL or of out's shape, added before the activation */
     float *out;
     float *v, *m; /* transformed input (36 x cin x tiles), products (36 x cout x tiles) */
-    float *strips; /* per thread: (r1 - r0) padded strips, or the output transform's stage */
+    float *thread; /* per thread (thread_floats): the input's phases, or the output's stage */
     int n, h, w, ho, wo, th, tw;
     long r0, r1;  /* tile rows of this chunk; row r is tile row r % th of image r / th */
     size_t tiles; /* (r1 - r0) * tw; chunk tile t is column t % tw of row r0 + t / tw */
@@ -97,24 +97,44 @@ static long chunk_rows(const conv2d *c, int n, int ho, int wo)
     return rows < total ? rows : total;
 }
 
-/* one input channel's tile rows of a chunk, padded: 6 rows of 4 tw + 2 columns per tile row; the
- * output transform reuses a thread's strips as its stage (4 rows of 4 tw per tile row: fewer) */
-static size_t strip_floats(int tw) { return (size_t)ALPHA * (size_t)(tw * TILE + 2); }
-
-/* the transformed input and the products of a chunk, then a padded-strip slice per thread */
-size_t conv_winograd_scratch(const conv2d *c, int n, int h, int w)
-{
-    int ho, wo;
-    conv2d_out_hw(c, h, w, &ho, &wo);
-    size_t rows = (size_t)chunk_rows(c, n, ho, wo), tw = (size_t)tiles_of(wo);
-    return PLANES * (size_t)(c->cin + c->cout) * rows * tw + (size_t)parallel_threads() * rows * strip_floats((int)tw);
-}
-
 /* Tiles are transformed LANES at a time (consecutive tiles of a chunk) with GCC vector
  * extensions, in AVX-512, AVX2 and baseline builds (simd.h). */
 #define LANES 16
 typedef float vf __attribute__((vector_size(LANES * sizeof(float))));
 typedef int vi __attribute__((vector_size(LANES * sizeof(int))));
+
+/* The input transform works through a channel a block of tile rows at a time, whose phases
+ * (channel_phases) stay in the L1 cache: a whole number of vectors of tiles, at least 64. */
+static long block_rows(int tw)
+{
+    long rows = LANES;
+    while (rows % 2 == 0 && (rows / 2) * tw % LANES == 0)
+        rows /= 2;
+    while (rows * tw < 64)
+        rows *= 2;
+    return rows;
+}
+
+/* Per thread: the phases of one block or the output transform's stage (4 x 4 values of each
+ * chunk tile), then the block's padded input rows (6 per tile row).  A row holds whole vectors
+ * of tiles plus the next tile's columns; a phase has one vector of slack for the last tile row's
+ * lanes. */
+static size_t row_floats(int tw) { return (size_t)TILE * (size_t)((tw + LANES - 1) / LANES * LANES + 1); }
+static size_t phase_stride(int tw) { return (size_t)block_rows(tw) * (size_t)tw + LANES; }
+static size_t thread_floats(size_t tiles, int tw)
+{
+    size_t phases = PLANES * phase_stride(tw), stage = TILE * TILE * tiles;
+    return (phases > stage ? phases : stage) + (size_t)block_rows(tw) * ALPHA * row_floats(tw);
+}
+
+/* the transformed input and the products of a chunk, then a slice per thread */
+size_t conv_winograd_scratch(const conv2d *c, int n, int h, int w)
+{
+    int ho, wo;
+    conv2d_out_hw(c, h, w, &ho, &wo);
+    size_t tiles = (size_t)chunk_rows(c, n, ho, wo) * (size_t)tiles_of(wo);
+    return PLANES * (size_t)(c->cin + c->cout) * tiles + (size_t)parallel_threads() * thread_floats(tiles, tiles_of(wo));
+}
 
 /* unaligned vector load and store (memcpy compiles to one move) */
 #define VLOAD(v, p) memcpy(&(v), (p), sizeof(vf))
@@ -140,78 +160,125 @@ static inline void at6(const vf *x, vf *out)
     out[3] = x[1] - x[2] + 8 * (x[3] - x[4]) + x[5];
 }
 
-/* Copies the 6 input rows of tile row ty into rows (6 x pw, zero-padded on every side). */
-static void pad_rows(const wino_job *j, const float *src, int ty, float *rows, int pw)
-{
-    const conv2d *c = j->c;
-    memset(rows, 0, (size_t)ALPHA * (size_t)pw * sizeof(float));
-    for (int r = 0; r < ALPHA; r++) {
-        int y = ty * TILE - c->pad_t + r;
-        if (y >= 0 && y < j->h)
-            memcpy(rows + (size_t)r * (size_t)pw + c->pad_l, src + (size_t)y * (size_t)j->w, (size_t)j->w * sizeof(float));
-    }
-}
-
 /* tiles in a group: LANES consecutive tiles of the chunk, across tile rows and images, so the
  * vectors are full whatever the width (ResNet's layers are 14, 7, 4 and 2 tiles wide) */
 static int group_count(const wino_job *j, size_t t0) { return j->tiles - t0 < LANES ? (int)(j->tiles - t0) : LANES; }
 
-/* input transform of channels [begin, end): the chunk's tile rows of one channel are padded into
- * strips (6 rows each), then every group of tiles is transformed from them */
-SIMD_CLONES static void input_transform(const wino_job *j, long begin, long end, float *strips)
+/* p[s][l] = x[4 l + s] for s < 4, over 4 vectors x (64 values: 16 tiles of 4 columns) */
+SIMD_INLINE void deinterleave4(const vf x[TILE], vf p[TILE])
+{
+    const vi pairs_lo = {0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29};
+    const vi pairs_hi = pairs_lo + 2;
+    const vi even = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+    const vi odd = even + 1;
+    vf e01 = __builtin_shuffle(x[0], x[1], pairs_lo), o01 = __builtin_shuffle(x[0], x[1], pairs_hi);
+    vf e23 = __builtin_shuffle(x[2], x[3], pairs_lo), o23 = __builtin_shuffle(x[2], x[3], pairs_hi);
+    p[0] = __builtin_shuffle(e01, e23, even);
+    p[1] = __builtin_shuffle(e01, e23, odd);
+    p[2] = __builtin_shuffle(o01, o23, even);
+    p[3] = __builtin_shuffle(o01, o23, odd);
+}
+
+/* The 6 phases of one padded input row (row: pw values, zero beyond the image) for the tw tiles
+ * of a tile row: phase s, tile tx = row[4 tx + s], stored at dst[s * stride + tx].  Vectors of
+ * 16 tiles; the lanes past tw land on the next tile row's slots, which are written after. */
+SIMD_INLINE void row_phases(const float *row, int tw, float *dst, size_t stride)
+{
+    for (int tx = 0; tx < tw; tx += LANES) {
+        vf x[TILE], p[TILE], next[TILE], q[TILE];
+        for (int k = 0; k < TILE; k++) {
+            VLOAD(x[k], row + TILE * tx + k * LANES);
+            VLOAD(next[k], row + TILE * tx + TILE + k * LANES);
+        }
+        deinterleave4(x, p);
+        deinterleave4(next, q); /* phases 4 and 5 are phases 0 and 1 of the next tile */
+        for (int k = 0; k < TILE; k++)
+            VSTORE(dst + (size_t)k * stride + (size_t)tx, p[k]);
+        VSTORE(dst + 4 * stride + (size_t)tx, q[0]);
+        VSTORE(dst + 5 * stride + (size_t)tx, q[1]);
+    }
+}
+
+/* The phases of one input channel for tile rows [r0, r1) of the chunk: phase (r, s) of the
+ * block's tile t is the value at row r, column s of its 6x6 input tile, at
+ * phases[(6 r + s) * stride + t].  The 6 input rows of every tile row are first copied into rows
+ * (zero-padded), all before any is read back, so that no vector load waits on those copies. */
+SIMD_INLINE void channel_phases(const wino_job *j, const float *chan, long r0, long r1, float *phases, float *rows)
 {
     const conv2d *c = j->c;
-    size_t hw = (size_t)j->h * (size_t)j->w, plane_stride = (size_t)c->cin * j->tiles;
-    int pw = j->tw * TILE + 2; /* a tile reads columns 4 tx .. 4 tx + 5 */
-    size_t strip = strip_floats(j->tw);
-    for (long ci = begin; ci < end; ci++) {
-        for (long row = j->r0; row < j->r1; row++) {
-            int img = (int)(row / j->th), ty = (int)(row % j->th);
-            pad_rows(j, j->in + ((size_t)ci * (size_t)j->n + (size_t)img) * hw, ty, strips + (size_t)(row - j->r0) * strip, pw);
+    size_t stride = phase_stride(j->tw), hw = (size_t)j->h * (size_t)j->w, pw = row_floats(j->tw);
+    memset(rows, 0, (size_t)(r1 - r0) * ALPHA * pw * sizeof(float));
+    for (long tr = r0; tr < r1; tr++) {
+        int img = (int)(tr / j->th), ty = (int)(tr % j->th);
+        for (int r = 0; r < ALPHA; r++) {
+            int y = ty * TILE - c->pad_t + r;
+            if (y >= 0 && y < j->h)
+                memcpy(rows + ((size_t)(tr - r0) * ALPHA + (size_t)r) * pw + c->pad_l,
+                       chan + (size_t)img * hw + (size_t)y * (size_t)j->w, (size_t)j->w * sizeof(float));
         }
-        float *vbase = j->v + (size_t)ci * j->tiles;
-        for (size_t t0 = 0; t0 < j->tiles; t0 += LANES) {
-            int cnt = group_count(j, t0);
-            const float *src[LANES];
-            for (int l = 0; l < LANES; l++) {
-                size_t t = t0 + (size_t)(l < cnt ? l : cnt - 1);
-                src[l] = strips + t / (size_t)j->tw * strip + t % (size_t)j->tw * TILE;
-            }
-            vf d[ALPHA][ALPHA], tmp[ALPHA][ALPHA];
+    }
+    for (long tr = r0; tr < r1; tr++)
+        for (int r = 0; r < ALPHA; r++)
+            row_phases(rows + ((size_t)(tr - r0) * ALPHA + (size_t)r) * pw, j->tw,
+                       phases + (size_t)(r * ALPHA) * stride + (size_t)(tr - r0) * (size_t)j->tw, stride);
+}
+
+/* B^T d B of the block's tiles [0, count) from their phases, into the chunk's tiles from t_first
+ * of channel ci */
+SIMD_INLINE void transform_block(const wino_job *j, long ci, const float *phases, size_t t_first, size_t count)
+{
+    size_t plane_stride = (size_t)j->c->cin * j->tiles, stride = phase_stride(j->tw);
+    float *vbase = j->v + (size_t)ci * j->tiles + t_first;
+    for (size_t t0 = 0; t0 < count; t0 += LANES) {
+        int cnt = count - t0 < LANES ? (int)(count - t0) : LANES;
+        vf d[ALPHA][ALPHA], tmp[ALPHA][ALPHA];
+        for (int r = 0; r < ALPHA; r++)
+            for (int s = 0; s < ALPHA; s++)
+                VLOAD(d[r][s], phases + (size_t)(r * ALPHA + s) * stride + t0);
+        for (int r = 0; r < ALPHA; r++)
+            bt6(d[r], tmp[r]); /* tmp[r][s] = (d B)[r][s] */
+        for (int s = 0; s < ALPHA; s++) {
+            vf col[ALPHA], res[ALPHA];
             for (int r = 0; r < ALPHA; r++)
-                for (int s = 0; s < ALPHA; s++)
-                    for (int l = 0; l < LANES; l++)
-                        d[r][s][l] = src[l][(size_t)r * (size_t)pw + (size_t)s];
-            for (int r = 0; r < ALPHA; r++)
-                bt6(d[r], tmp[r]); /* tmp[r][s] = (d B)[r][s] */
-            for (int s = 0; s < ALPHA; s++) {
-                vf col[ALPHA], res[ALPHA];
-                for (int r = 0; r < ALPHA; r++)
-                    col[r] = tmp[r][s];
-                bt6(col, res);
-                for (int r = 0; r < ALPHA; r++) {
-                    float *dst = vbase + (size_t)(r * ALPHA + s) * plane_stride + t0;
-                    if (cnt == LANES)
-                        VSTORE(dst, res[r]);
-                    else
-                        for (int l = 0; l < cnt; l++)
-                            dst[l] = res[r][l];
-                }
+                col[r] = tmp[r][s];
+            bt6(col, res);
+            for (int r = 0; r < ALPHA; r++) {
+                float *dst = vbase + (size_t)(r * ALPHA + s) * plane_stride + t0;
+                if (cnt == LANES)
+                    VSTORE(dst, res[r]);
+                else
+                    memcpy(dst, &res[r], (size_t)cnt * sizeof(float));
             }
         }
     }
 }
 
-/* the strips of the thread in slot (parallel_shares) */
-static float *thread_strips(const wino_job *j, int slot)
+/* input transform of channels [begin, end), a block of tile rows at a time: split into phases,
+ * then transformed LANES tiles at a time from contiguous vectors */
+SIMD_CLONES static void input_transform(const wino_job *j, long begin, long end, float *phases)
 {
-    return j->strips + (size_t)slot * (size_t)(j->r1 - j->r0) * strip_floats(j->tw);
+    float *padded = phases + PLANES * phase_stride(j->tw);
+    long rows = block_rows(j->tw);
+    for (long ci = begin; ci < end; ci++) {
+        const float *chan = j->in + (size_t)ci * (size_t)j->n * (size_t)j->h * (size_t)j->w;
+        for (long b0 = j->r0; b0 < j->r1; b0 += rows) {
+            long b1 = j->r1 - b0 < rows ? j->r1 : b0 + rows;
+            channel_phases(j, chan, b0, b1, phases, padded);
+            transform_block(j, ci, phases, (size_t)(b0 - j->r0) * (size_t)j->tw, (size_t)(b1 - b0) * (size_t)j->tw);
+        }
+    }
 }
 
-/* a thread's share of the input channels, with its slice of the strips */
+/* the scratch slice of the thread in slot (parallel_shares) */
+static float *thread_scratch(const wino_job *j, int slot)
+{
+    return j->thread + (size_t)slot * thread_floats(j->tiles, j->tw);
+}
+
+/* a thread's share of the input channels, with its scratch for the phases */
 static void input_share(void *ctx, int slot, long begin, long end)
 {
-    input_transform(ctx, begin, end, thread_strips(ctx, slot));
+    input_transform(ctx, begin, end, thread_scratch(ctx, slot));
 }
 
 /* out[4 l + s] = a[s][l] across four vectors (out[q] holds tiles 4q .. 4q + 3): one output row
@@ -295,7 +362,7 @@ SIMD_CLONES static void output_transform(const wino_job *j, long begin, long end
 /* a thread's share of the output channels, with its slice of the scratch as the stage */
 static void output_share(void *ctx, int slot, long begin, long end)
 {
-    output_transform(ctx, begin, end, thread_strips(ctx, slot));
+    output_transform(ctx, begin, end, thread_scratch(ctx, slot));
 }
 
 /* the GEMMs of transformed planes [begin, end): m[k] = U[k] (cout x cin) * v[k] (cin x tiles),
@@ -324,7 +391,7 @@ void conv_winograd_forward(const conv2d *c, const float *in, float *out, int n, 
         j.tiles = (size_t)(j.r1 - j.r0) * (size_t)j.tw;
         j.v = scratch;
         j.m = scratch + PLANES * (size_t)c->cin * j.tiles;
-        j.strips = j.m + PLANES * (size_t)c->cout * j.tiles;
+        j.thread = j.m + PLANES * (size_t)c->cout * j.tiles;
         parallel_shares(c->cin, input_share, &j);
         parallel_for(PLANES, plane_gemms, &j);
         parallel_shares(c->cout, output_share, &j);
