@@ -164,19 +164,25 @@ static inline void at6(const vf *x, vf *out)
  * vectors are full whatever the width (ResNet's layers are 14, 7, 4 and 2 tiles wide) */
 static int group_count(const wino_job *j, size_t t0) { return j->tiles - t0 < LANES ? (int)(j->tiles - t0) : LANES; }
 
+/* The two-stage shuffle of both 4-vector (de)interleaves: pairs (x0, x1) and (x2, x3) are each
+ * shuffled by first_a and first_b, then the two first_a results by second_a and second_b into
+ * out[0], out[1], the two first_b results likewise into out[2], out[3]. */
+SIMD_INLINE void shuffle_4x4(const vf x[TILE], vi first_a, vi first_b, vi second_a, vi second_b, vf out[TILE])
+{
+    vf a01 = __builtin_shuffle(x[0], x[1], first_a), b01 = __builtin_shuffle(x[0], x[1], first_b);
+    vf a23 = __builtin_shuffle(x[2], x[3], first_a), b23 = __builtin_shuffle(x[2], x[3], first_b);
+    out[0] = __builtin_shuffle(a01, a23, second_a);
+    out[1] = __builtin_shuffle(a01, a23, second_b);
+    out[2] = __builtin_shuffle(b01, b23, second_a);
+    out[3] = __builtin_shuffle(b01, b23, second_b);
+}
+
 /* p[s][l] = x[4 l + s] for s < 4, over 4 vectors x (64 values: 16 tiles of 4 columns) */
 SIMD_INLINE void deinterleave4(const vf x[TILE], vf p[TILE])
 {
-    const vi pairs_lo = {0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29};
-    const vi pairs_hi = pairs_lo + 2;
+    const vi pairs = {0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29};
     const vi even = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
-    const vi odd = even + 1;
-    vf e01 = __builtin_shuffle(x[0], x[1], pairs_lo), o01 = __builtin_shuffle(x[0], x[1], pairs_hi);
-    vf e23 = __builtin_shuffle(x[2], x[3], pairs_lo), o23 = __builtin_shuffle(x[2], x[3], pairs_hi);
-    p[0] = __builtin_shuffle(e01, e23, even);
-    p[1] = __builtin_shuffle(e01, e23, odd);
-    p[2] = __builtin_shuffle(o01, o23, even);
-    p[3] = __builtin_shuffle(o01, o23, odd);
+    shuffle_4x4(x, pairs, pairs + 2, even, even + 1, p);
 }
 
 /* The 6 phases of one padded input row (row: pw values, zero beyond the image) for the tw tiles
@@ -285,16 +291,9 @@ static void input_share(void *ctx, int slot, long begin, long end)
  * of LANES consecutive tiles, laid out as consecutive 4-column blocks */
 SIMD_INLINE void interleave4(const vf a[TILE], vf out[TILE])
 {
-    const vi lo = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
-    const vi hi = lo + 8;
-    const vi even = {0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23};
-    const vi odd = even + 8;
-    vf lo01 = __builtin_shuffle(a[0], a[1], lo), hi01 = __builtin_shuffle(a[0], a[1], hi);
-    vf lo23 = __builtin_shuffle(a[2], a[3], lo), hi23 = __builtin_shuffle(a[2], a[3], hi);
-    out[0] = __builtin_shuffle(lo01, lo23, even);
-    out[1] = __builtin_shuffle(lo01, lo23, odd);
-    out[2] = __builtin_shuffle(hi01, hi23, even);
-    out[3] = __builtin_shuffle(hi01, hi23, odd);
+    const vi zip = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
+    const vi zip_pairs = {0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23};
+    shuffle_4x4(a, zip, zip + 8, zip_pairs, zip_pairs + 8, out);
 }
 
 /* A^T m A of the group of tiles at t0 (cnt of them) of output channel co, plus its bias, into
