@@ -160,9 +160,9 @@ static inline void at6(const vf *x, vf *out)
     out[3] = x[1] - x[2] + 8 * (x[3] - x[4]) + x[5];
 }
 
-/* tiles in a group: LANES consecutive tiles of the chunk, across tile rows and images, so the
- * vectors are full whatever the width (ResNet's layers are 14, 7, 4 and 2 tiles wide) */
-static int group_count(const wino_job *j, size_t t0) { return j->tiles - t0 < LANES ? (int)(j->tiles - t0) : LANES; }
+/* tiles in the group at t0 of count tiles: LANES consecutive tiles, across tile rows and images,
+ * so the vectors are full whatever the width (ResNet's layers are 14, 7, 4 and 2 tiles wide) */
+static int group_count(size_t count, size_t t0) { return count - t0 < LANES ? (int)(count - t0) : LANES; }
 
 /* The two-stage shuffle of both 4-vector (de)interleaves: pairs (x0, x1) and (x2, x3) are each
  * shuffled by first_a and first_b, then the two first_a results by second_a and second_b into
@@ -236,7 +236,7 @@ SIMD_INLINE void transform_block(const wino_job *j, long ci, const float *phases
     size_t plane_stride = (size_t)j->c->cin * j->tiles, stride = phase_stride(j->tw);
     float *vbase = j->v + (size_t)ci * j->tiles + t_first;
     for (size_t t0 = 0; t0 < count; t0 += LANES) {
-        int cnt = count - t0 < LANES ? (int)(count - t0) : LANES;
+        int cnt = group_count(count, t0);
         vf d[ALPHA][ALPHA], tmp[ALPHA][ALPHA];
         for (int r = 0; r < ALPHA; r++)
             for (int s = 0; s < ALPHA; s++)
@@ -310,8 +310,7 @@ SIMD_INLINE void transform_group(const wino_job *j, long co, size_t t0, int cnt,
             VLOAD(m[k / ALPHA][k % ALPHA], p);
         else {
             m[k / ALPHA][k % ALPHA] = zero;
-            for (int l = 0; l < cnt; l++)
-                m[k / ALPHA][k % ALPHA][l] = p[l];
+            memcpy(&m[k / ALPHA][k % ALPHA], p, (size_t)cnt * sizeof(float));
         }
     }
     for (int s = 0; s < ALPHA; s++) {
@@ -346,7 +345,7 @@ SIMD_CLONES static void output_transform(const wino_job *j, long begin, long end
     size_t wo = (size_t)j->wo, chan = (size_t)j->n * (size_t)j->ho * wo; /* one channel, all images */
     for (long co = begin; co < end; co++) {
         for (size_t t0 = 0; t0 < j->tiles; t0 += LANES)
-            transform_group(j, co, t0, group_count(j, t0), stage);
+            transform_group(j, co, t0, group_count(j->tiles, t0), stage);
         for (long row = j->r0; row < j->r1; row++) {
             int img = (int)(row / j->th), y = (int)(row % j->th) * TILE, rows = j->ho - y < TILE ? j->ho - y : TILE;
             size_t at = (size_t)co * chan + ((size_t)img * (size_t)j->ho + (size_t)y) * wo;

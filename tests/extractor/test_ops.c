@@ -169,8 +169,10 @@ static void test_conv_depthwise(void)
 static void test_conv_winograd(void)
 {
     /* h, w, padding, batch: partial tiles (13, 6), more than one LANES group of tiles (70 -> 18
-     * tiles), padding 0..2; batches large enough for conv2d to choose Winograd (>= 32 tiles) */
-    static const int sizes[][4] = {{13, 13, 1, 2}, {6, 70, 1, 3}, {8, 8, 0, 8}, {9, 10, 2, 4}, {1, 1, 1, 32}};
+     * tiles), padding 0..2; batches large enough for conv2d to choose Winograd (>= 32 tiles);
+     * 16 x 16 at batch 5: 20 tile rows, more than one block of them (16) with a partial last */
+    static const int sizes[][4] = {{13, 13, 1, 2}, {6, 70, 1, 3}, {8, 8, 0, 8}, {9, 10, 2, 4}, {1, 1, 1, 32},
+                                   {16, 16, 1, 5}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         conv2d c;
         CHECK(conv2d_init(&c, 7, 9, 3, 1, sizes[i][2], 1, ACT_RELU) == 0);

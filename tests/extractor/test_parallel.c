@@ -1,6 +1,7 @@
 /* The worker pool behind the inference core's loops: every index of parallel_for() runs exactly
- * once, parallel_shares() calls each slot once with shares that cover [0, n) once, and a job published the moment the pool starts is not missed (that race once hung a test
- * run: a worker that had not yet read the job counter slept through the first job). */
+ * once, parallel_shares() calls each slot once with shares that cover [0, n) once, and a job
+ * published the moment the pool starts is not missed (that race once hung a test run: a worker
+ * that had not yet read the job counter slept through the first job). */
 #include "extractor/parallel.h"
 #include "tests/harness.h"
 
